@@ -1,0 +1,47 @@
+# iamlab: `make lab` opens the lab, `make test` runs every test.
+# Both create .venv on first use and reinstall only when pyproject.toml or
+# constraints.txt change.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: lab test unit notebooks lint format bench diagrams clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --port=$(PORT) labs/00_start_here.ipynb
+
+test: lint unit notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check iamlab tests benchmarks
+	$(BIN)/ruff format --check iamlab tests benchmarks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+notebooks: $(STAMP)
+	@if ls labs/*.ipynb >/dev/null 2>&1; then \
+		$(BIN)/python -m pytest -q --nbval --nbval-current-env \
+			--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly labs/; \
+	else echo "no notebooks in labs/ yet"; fi
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix iamlab tests benchmarks
+	$(BIN)/ruff format iamlab tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+diagrams: $(STAMP)
+	$(BIN)/iamlab diagrams --out diagrams/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""iamlab benchmarks: `make bench` (or `python -m benchmarks`) prints every figure."""
