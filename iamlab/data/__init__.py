@@ -1,4 +1,4 @@
-"""Data shipped with iamlab: the seed pages' policy documents as JSON."""
+"""Data shipped with iamlab: the seed pages' policy documents and scenario definitions."""
 
 from __future__ import annotations
 
@@ -18,4 +18,18 @@ def load_policy(name: str) -> dict[str, Any]:
     path = resources.files(__package__) / "policies" / f"{name}.json"
     if not path.is_file():
         raise KeyError(f"no shipped policy named {name!r}; available: {', '.join(policy_names())}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def scenario_names() -> list[str]:
+    """Names of the shipped scenario definitions."""
+    folder = resources.files(__package__) / "scenarios"
+    return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def load_scenario(name: str) -> dict[str, Any]:
+    """A shipped scenario definition (accounts, users, groups, roles, resources) as a dict."""
+    path = resources.files(__package__) / "scenarios" / f"{name}.json"
+    if not path.is_file():
+        raise KeyError(f"no scenario named {name!r}; available: {', '.join(scenario_names())}")
     return json.loads(path.read_text(encoding="utf-8"))

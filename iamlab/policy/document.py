@@ -159,6 +159,9 @@ class Policy:
             return f"{self.kind_label} #{position + 1}"
         return self.kind_label
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Policy:
+        return self  # parsed policies are immutable: copies of a lab share them
+
     def with_name(self, name: str | None) -> Policy:
         """The same policy under another name."""
         return Policy(

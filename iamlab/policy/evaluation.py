@@ -267,7 +267,8 @@ def decide(req: Request) -> Decision:
     """Evaluate a prepared request."""
     missing: dict[str, str] = {}
     caller = req.caller
-    root_own = caller.is_root and req.same_account
+    # root may do anything in its own account, except what a trust or key policy must allow
+    root_own = caller.is_root and req.same_account and not req.needs_resource_allow
 
     identity = _NONE if root_own else _scan(req.identity, req, missing)
     boundary = _NONE if root_own or not req.boundaries else _scan(req.boundaries, req, missing)

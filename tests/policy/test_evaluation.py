@@ -275,6 +275,11 @@ class TestRoot:
         d = ev(principal=self.root, resource="arn:aws:s3:::x", identity_policies=[deny("*")])
         assert d.decision == "allowed"
 
+    def test_root_still_needs_the_trust_policy_to_assume_a_role(self) -> None:
+        role = f"arn:aws:iam::{A}:role/Admin"
+        d = ev(principal=self.root, action="sts:AssumeRole", resource=role)
+        assert d.decision == "implicitDeny" and d.denied_by == "trust"
+
     def test_root_gets_nothing_in_another_account_without_a_grant(self) -> None:
         d = ev(
             principal=f"arn:aws:iam::{B}:root",

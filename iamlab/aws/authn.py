@@ -1,0 +1,93 @@
+"""Authentication: from the access key a client signs with to the :class:`Caller`.
+
+Also applies the credential-scope rules of FACTS A.6 (which APIs temporary
+credentials of each kind may call at all).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .credentials import ANONYMOUS, Caller, root_caller, session_caller, user_caller
+from .errors import LabError
+from .services._catalog import spec
+
+if TYPE_CHECKING:
+    from .lab import Lab
+
+
+def _fail(service: str, which: str) -> LabError:
+    e = spec(service)[which]  # type: ignore[literal-required]
+    return LabError(e["code"], e["message"], e["status"])
+
+
+def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) -> Caller:
+    """The caller behind ``credentials`` (botocore frozen credentials) or a LabError."""
+    if not signed:
+        return ANONYMOUS
+    if credentials is None or credentials.access_key == "ANONYMOUS":
+        raise LabError("MissingAuthenticationToken", "Request is missing Authentication Token", 403)
+    key_id, secret, token = credentials.access_key, credentials.secret_key, credentials.token
+    account_id = lab.key_index.get(key_id)
+    if account_id is not None:
+        acct = lab.accounts[account_id]
+        key = acct.access_keys.get(key_id)
+        if key is None or key.status != "Active" or token:
+            raise _fail(service, "unknown_key")
+        if secret != key.secret:
+            raise _fail(service, "bad_signature")
+        if key.user is None:
+            return root_caller(account_id, key_id)
+        user = acct.user(key.user)
+        if user is None:
+            raise _fail(service, "unknown_key")
+        return user_caller(account_id, user.name, user.arn, user.unique_id, key_id)
+    session = lab.sessions.get(key_id)
+    if session is None or not token or token != session.token:
+        raise _fail(service, "unknown_key")
+    if secret != session.secret:
+        raise _fail(service, "bad_signature")
+    if lab.clock.now() >= session.expiration:
+        raise _fail(service, "expired")
+    user_arn = None
+    if session.kind == "user":
+        user = lab.accounts[session.account].user(session.user or "")
+        if user is None or user.unique_id != session.user_id:
+            raise _fail(service, "unknown_key")
+        user_arn = user.arn
+    return session_caller(session, user_arn)
+
+
+_GST_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
+_GFT_STS = frozenset({"GetCallerIdentity"})
+
+
+def check_scope(caller: Caller, service: str, operation: str) -> None:
+    """Refuse calls that temporary credentials of this kind can never make (FACTS A.6)."""
+    s = caller.session
+    if s is None:
+        return
+    if service == "sts" and operation in ("GetSessionToken", "GetFederationToken"):
+        raise LabError("AccessDenied", f"Cannot call {operation} with session credentials", 403)
+    if s.issued_by == "GetSessionToken":
+        if service == "iam" and not s.mfa_present:
+            # Observed AWS behaviour (FACTS 4): InvalidClientTokenId, not AccessDenied.
+            raise _fail(service, "unknown_key")
+        if service == "sts" and operation not in _GST_STS:
+            raise _denied(caller, service, operation, "GetSessionToken credentials")
+    elif s.issued_by == "GetFederationToken" and (
+        service == "iam" or (service == "sts" and operation not in _GFT_STS)
+    ):
+        raise _denied(caller, service, operation, "GetFederationToken credentials")
+
+
+def _denied(caller: Caller, service: str, operation: str, what: str) -> LabError:
+    allowed = {"GetSessionToken credentials": "sts:AssumeRole and sts:GetCallerIdentity"}.get(
+        what, "sts:GetCallerIdentity"
+    )
+    extra = " and cannot call IAM" if "Federation" in what else ""
+    message = (
+        f"User: {caller.arn} is not authorized to perform: {service}:{operation} "
+        f"because {what} can call only {allowed} in STS{extra}"
+    )
+    return LabError("AccessDenied", message, 403)

@@ -1,0 +1,127 @@
+"""Authorization: which policies apply to a caller, and one call to the policy engine.
+
+The engine (:mod:`iamlab.policy`) is pure; this module supplies it with the
+caller's identity policies, permissions boundary and session policies as they
+are *now* (policy changes take effect instantly, FACTS A.4).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .credentials import Caller
+
+if TYPE_CHECKING:
+    from .lab import Lab
+    from .state import AccountState, Principal
+
+# Root is never restricted in its own account; sessions made by root with
+# GetFederationToken get root's permissions intersected with the session policy.
+_ROOT_FULL_ACCESS = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+)
+
+
+# A session policy that allows nothing (its only statement can never apply).
+_NO_SESSION_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Sid":"NoSessionPolicyPassed",'
+    '"Effect":"Deny","NotAction":"*","Resource":"*"}]}'
+)
+_NO_SESSION_LABEL = "no session policy (GetFederationToken was called without one)"
+
+
+def _policy_module() -> Any:
+    import iamlab.policy as policy  # imported late: the engine is a separate layer
+
+    return policy
+
+
+def parse(document: str | dict, kind: str, label: str) -> Any:
+    """Parse a policy once (raises ``PolicyError`` with IAM's wording)."""
+    return _policy_module().parse_policy(document, kind=kind, name=label)
+
+
+def _attached(acct: AccountState, entity: Principal) -> list[Any]:
+    out = []
+    for arn in entity.attached:
+        mp = acct.policies.get(arn)
+        if mp is not None:
+            out.append(mp.default.policy.parsed)
+    return out
+
+
+def _user_policies(acct: AccountState, user_name: str) -> tuple[list[Any], list[Any] | None]:
+    user = acct.user(user_name)
+    if user is None:  # deleted since the credentials were issued
+        return [], None
+    policies = [p.parsed for p in user.inline.values()] + _attached(acct, user)
+    for group in acct.groups_of(user.name):
+        policies += [p.parsed for p in group.inline.values()] + _attached(acct, group)
+    return policies, _boundary(acct, user.boundary)
+
+
+def _boundary(acct: AccountState, arn: str | None) -> list[Any] | None:
+    if arn is None:
+        return None
+    mp = acct.policies.get(arn)
+    return [mp.default.policy.parsed] if mp is not None else None
+
+
+def caller_policies(lab: Lab, caller: Caller) -> dict[str, Any]:
+    """Keyword arguments for ``evaluate``: identity policies, boundaries, session policies."""
+    acct = lab.accounts.get(caller.account)
+    session_policies: list[Any] | None = None
+    identity: list[Any] = []
+    boundaries: list[Any] | None = None
+    s = caller.session
+    if acct is None or caller.kind == "anonymous":
+        pass
+    elif caller.kind == "user":
+        identity, boundaries = _user_policies(acct, caller.username or "")
+    elif caller.kind == "role" and s is not None:
+        role = acct.role(s.role_name or "")
+        if role is not None and role.arn == s.role_arn:
+            identity = [p.parsed for p in role.inline.values()] + _attached(acct, role)
+            boundaries = _boundary(acct, role.boundary)
+    elif caller.kind == "federated" and s is not None:
+        if s.user is None:
+            identity = [parse(_ROOT_FULL_ACCESS, "identity", "root user (full access)")]
+        else:
+            identity, boundaries = _user_policies(acct, s.user)
+    if s is not None and (s.kind in ("role", "federated")):
+        if s.kind == "federated" and not s.has_session_policy:
+            # GetFederationToken without a session policy: no permissions (FACTS 4).
+            session_policies = [parse(_NO_SESSION_POLICY, "session", _NO_SESSION_LABEL)]
+        elif s.has_session_policy:
+            session_policies = list(s.session_policies)
+            for arn in s.session_policy_arns:
+                mp = acct.policies.get(arn) if acct else None
+                if mp is not None:
+                    session_policies.append(mp.default.policy.parsed)
+    return {
+        "identity_policies": identity,
+        "permission_boundaries": boundaries,
+        "session_policies": session_policies,
+    }
+
+
+def evaluate(
+    lab: Lab,
+    caller: Caller,
+    action: str,
+    resource: str,
+    context: dict[str, str],
+    resource_policy: Any = None,
+    resource_account: str | None = None,
+) -> Any:
+    """One authorization decision for ``caller`` (an ``iamlab.policy.Decision``)."""
+    kwargs = caller_policies(lab, caller)
+    return _policy_module().evaluate(
+        action=action,
+        resource=resource,
+        principal=caller.arn,
+        context=context,
+        resource_policy=resource_policy,
+        resource_account=resource_account,
+        **kwargs,
+    )

@@ -1,0 +1,23 @@
+"""The one exception the emulator raises for every service error.
+
+A :class:`LabError` becomes a real ``botocore.exceptions.ClientError`` (or its
+modeled subclass, e.g. ``iam.exceptions.NoSuchEntityException``) in the learner's
+code: the bridge turns it into a parsed error response with ``Error.Code``,
+``Error.Message`` and the HTTP status in ``ResponseMetadata``.
+"""
+
+from __future__ import annotations
+
+
+class LabError(Exception):
+    """A service error with an AWS error code, message and HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class LabUsageError(ValueError):
+    """A mistake in how the lab itself is driven (not an AWS error)."""

@@ -1,0 +1,141 @@
+"""Pieces STS operations share: MFA checks, duration limits, session policies, issuing."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timedelta
+from typing import Any
+
+from ..credentials import Kind, TemporarySession
+from ..errors import LabError
+from ._call import Call
+
+MFA_BOTH = (
+    "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+)
+MFA_UNKNOWN = (
+    "MultiFactorAuthentication failed, unable to validate MFA code.  "
+    "Please verify your MFA serial number is valid and associated with this user."
+)
+MFA_INVALID = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+MAX_SESSION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+CHAINING = (
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
+    "role chaining."
+)
+PACKED_LIMIT = 2048  # plaintext characters of session policies (STS API reference)
+
+
+def constraint(value: Any, field: str, text: str) -> LabError:
+    """AWS's generic ValidationError for a server-side constraint."""
+    return LabError(
+        "ValidationError",
+        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
+        f"constraint: {text}",
+        400,
+    )
+
+
+def check_mfa(call: Call, serial: str | None, code: str | None) -> bool:
+    """Validate SerialNumber+TokenCode for the calling IAM user; False when none was given."""
+    if not serial and not code:
+        return False
+    if not serial or not code:
+        raise LabError("AccessDenied", MFA_BOTH, 403)
+    caller = call.caller
+    acct = call.lab.accounts.get(caller.account)
+    device = acct.mfa_devices.get(serial) if acct else None
+    if (
+        device is None
+        or caller.kind != "user"
+        or caller.username is None
+        or device.user != caller.username.lower()
+    ):
+        raise LabError("AccessDenied", MFA_UNKNOWN, 403)
+    if not device.accept(code, call.now):
+        raise LabError("AccessDenied", MFA_INVALID, 403)
+    return True
+
+
+def duration(
+    call: Call, requested: int | None, default: int, maximum: int, root_max: int | None = None
+) -> int:
+    """Session duration in seconds: default, server-side maximum, root's 1-hour cap."""
+    if call.caller.is_root and root_max is not None:
+        return min(requested or root_max, root_max)  # longer requests default to 1 h
+    value = default if requested is None else requested
+    if value > maximum:
+        raise constraint(
+            value, "durationSeconds", f"Member must have value less than or equal to {maximum}"
+        )
+    return value
+
+
+def session_policies(
+    call: Call, params: dict, policy_account: str
+) -> tuple[list, list[str], int | None]:
+    """Parse ``Policy`` and check ``PolicyArns``: (parsed policies, ARNs, PackedPolicySize)."""
+    from .. import authz
+
+    text = params.get("Policy")
+    arns = [entry["arn"] for entry in params.get("PolicyArns", [])]
+    if text is None and not arns:
+        return [], [], None
+    parsed = []
+    size = sum(len(a) for a in arns)
+    if text is not None:
+        if len(text) > PACKED_LIMIT:
+            raise constraint(
+                text, "policy", f"Member must have length less than or equal to {PACKED_LIMIT}"
+            )
+        who = params.get("RoleSessionName") or params.get("Name")
+        label = f"session policy ({call.operation} {who})"
+        parsed.append(authz.parse(text, "session", label))
+        try:
+            size += len(json.dumps(json.loads(text), separators=(",", ":")))
+        except ValueError:
+            size += len(text)
+    acct = call.lab.accounts.get(policy_account)
+    for arn in arns:
+        if acct is None or arn not in acct.policies:
+            raise LabError(
+                "MalformedPolicyDocument", f"Policy {arn} does not exist or is not attachable.", 400
+            )
+    packed = math.ceil(100 * size / PACKED_LIMIT)
+    if packed > 100:
+        raise LabError(
+            "PackedPolicyTooLarge",
+            f"Packed policy consumes {packed}% of allotted space, please use smaller policy.",
+            400,
+        )
+    return parsed, arns, packed
+
+
+def issue(call: Call, issued_by: str, kind: Kind, seconds: int, **fields: Any) -> TemporarySession:
+    """Create, store and return a new temporary session."""
+    lab = call.lab
+    now = call.now
+    s = TemporarySession(
+        access_key_id=lab.ids.access_key_id(temporary=True),
+        secret=lab.ids.secret_access_key(),
+        token=lab.ids.session_token(),
+        account=fields.pop("account", call.caller.account),
+        issued_by=issued_by,
+        issued_at=now,
+        expiration=now + timedelta(seconds=seconds),
+        kind=kind,
+        **fields,
+    )
+    lab.sessions[s.access_key_id] = s
+    return s
+
+
+def credentials_dict(s: TemporarySession) -> dict[str, Any]:
+    """The STS ``Credentials`` structure."""
+    return {
+        "AccessKeyId": s.access_key_id,
+        "SecretAccessKey": s.secret,
+        "SessionToken": s.token,
+        "Expiration": s.expiration,
+    }

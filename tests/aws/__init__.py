@@ -1,0 +1,1 @@
+"""Tests of the emulated AWS (iamlab.aws)."""
