@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test unit notebooks lint format bench diagrams clean
+.PHONY: lab labs test unit notebooks lint format bench diagrams clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,21 +21,23 @@ lab: $(STAMP)
 test: lint unit notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check iamlab tests benchmarks
-	$(BIN)/ruff format --check iamlab tests benchmarks
+	$(BIN)/ruff check iamlab tests benchmarks tools
+	$(BIN)/ruff format --check iamlab tests benchmarks tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 notebooks: $(STAMP)
-	@if ls labs/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest -q --nbval --nbval-current-env \
-			--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly labs/; \
-	else echo "no notebooks in labs/ yet"; fi
+	$(BIN)/python -m tools.notebooks check
+	$(BIN)/python -m pytest -q --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg labs/
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix iamlab tests benchmarks
-	$(BIN)/ruff format iamlab tests benchmarks
+	$(BIN)/ruff check --fix iamlab tests benchmarks tools
+	$(BIN)/ruff format iamlab tests benchmarks tools
+
+labs: $(STAMP)
+	$(BIN)/python -m tools.notebooks build
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

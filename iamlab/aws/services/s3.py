@@ -1,0 +1,491 @@
+"""S3: buckets, bucket policies and objects.
+
+Each operation is authorized with the IAM action S3 uses (``s3:PutObject``...) on
+``arn:aws:s3:::BUCKET`` or ``arn:aws:s3:::BUCKET/KEY``, with the bucket's policy as
+the resource-based policy and the **bucket owner's account** as the resource's
+account: a caller from another account needs both sides to allow (FACTS 3).
+
+Denials (FACTS 7): a same-account request gets S3's enhanced message
+``User: ARN is not authorized to perform: ACTION on resource: "ARN" because ...``
+(``_catalog``). A cross-account request gets the legacy plain ``Access Denied``:
+S3 documents the enhanced context only for requests from the bucket owner's own
+account or organization, and the lab has no organizations (BELIEVED, FACTS open
+question 11). The trail keeps the full reason either way.
+
+State: ``account_state(owner).extension("s3")["buckets"][name]`` is a bucket dict;
+bucket names are unique across the whole lab, as in an AWS partition.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import LabError
+from . import streaming_body
+from ._call import Call
+from ._registry import operation
+
+Bucket = dict[str, Any]
+Obj = dict[str, Any]
+
+US_EAST_1 = "us-east-1"
+# The resource S3 reports for ListAllMyBuckets (observed in AWS's denial messages);
+# both ``"*"`` and ``"arn:aws:s3:::*"`` in a policy match it.
+ALL_BUCKETS = "arn:aws:s3:::"
+
+NO_SUCH_BUCKET = ("NoSuchBucket", "The specified bucket does not exist", 404)
+NO_SUCH_KEY = ("NoSuchKey", "The specified key does not exist.", 404)
+NO_SUCH_POLICY = ("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
+BUCKET_EXISTS = (
+    "BucketAlreadyExists",
+    "The requested bucket name is not available. The bucket namespace is shared by all users "
+    "of the system. Please select a different name and try again.",
+    409,
+)
+ALREADY_YOURS = (
+    "BucketAlreadyOwnedByYou",
+    "Your previous request to create the named bucket succeeded and you already own it.",
+    409,
+)
+NOT_EMPTY = ("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
+INVALID_NAME = ("InvalidBucketName", "The specified bucket is not valid.", 400)
+PLAIN_DENIED = ("AccessDenied", "Access Denied", 403)
+
+# Bucket naming rules for general purpose buckets (S3 User Guide, "Bucket naming rules").
+_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+# ---- helpers ------------------------------------------------------------------------
+def bucket_arn(name: str) -> str:
+    """``arn:aws:s3:::BUCKET``."""
+    return f"arn:aws:s3:::{name}"
+
+
+def object_arn(bucket: str, key: str) -> str:
+    """``arn:aws:s3:::BUCKET/KEY``."""
+    return f"arn:aws:s3:::{bucket}/{key}"
+
+
+def valid_bucket_name(name: str) -> bool:
+    """True if ``name`` follows S3's naming rules for general purpose buckets."""
+    if not _NAME.match(name) or ".." in name:
+        return False
+    if name.startswith(_BAD_PREFIXES) or name.endswith(_BAD_SUFFIXES):
+        return False
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        return True
+    return False  # formatted as an IP address
+
+
+def canonical_id(call: Call, account: str) -> str:
+    """A deterministic 64-hex canonical user id for an account (S3's ``Owner.ID``)."""
+    return hashlib.sha256(f"{call.lab.seed}:canonical:{account}".encode()).hexdigest()
+
+
+def _fail(spec: tuple[str, str, int]) -> LabError:
+    return LabError(*spec)
+
+
+def _buckets(call: Call, account: str | None = None) -> dict[str, Bucket]:
+    return call.account_state(account).extension("s3").setdefault("buckets", {})
+
+
+def find_bucket(call: Call, name: str) -> Bucket | None:
+    """The bucket called ``name`` in any account of the lab, or None."""
+    for acct in call.lab.accounts.values():
+        bucket = acct.extra.get("s3", {}).get("buckets", {}).get(name)
+        if bucket is not None:
+            return bucket
+    return None
+
+
+def get_bucket(call: Call, params: dict) -> Bucket:
+    """The bucket named in ``params`` (NoSuchBucket 404 if none; ExpectedBucketOwner checked)."""
+    bucket = find_bucket(call, params["Bucket"])
+    if bucket is None:
+        raise _fail(NO_SUCH_BUCKET)
+    expected = params.get("ExpectedBucketOwner")
+    if expected is not None and expected != bucket["owner"]:
+        call.note = f"ExpectedBucketOwner {expected} is not the bucket owner"
+        raise _fail(PLAIN_DENIED)
+    return bucket
+
+
+def authorize(
+    call: Call, action: str, resource: str, bucket: Bucket, context: dict[str, str] | None = None
+) -> Any:
+    """``call.authorize`` against the bucket's policy and owner; cross-account denials are plain."""
+    policy = bucket["policy"]["parsed"] if bucket["policy"] else None
+    try:
+        return call.authorize(
+            action,
+            resource,
+            resource_policy=policy,
+            resource_account=bucket["owner"],
+            context=context,
+        )
+    except LabError as exc:
+        if exc.code == "AccessDenied" and bucket["owner"] != call.account:
+            raise _fail(PLAIN_DENIED) from None
+        raise
+
+
+def _allowed(call: Call, action: str, resource: str, bucket: Bucket) -> LabError | None:
+    """None if allowed, else the denial ``authorize`` would raise (recorded in the trail)."""
+    try:
+        authorize(call, action, resource, bucket)
+    except LabError as exc:
+        return exc
+    return None
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if hasattr(body, "seek"):
+        body.seek(0)
+    data = body.read()
+    return data.encode() if isinstance(data, str) else bytes(data)
+
+
+def _etag(data: bytes) -> str:
+    return f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
+
+
+# ---- buckets ----------------------------------------------------------------------
+def _check_location(call: Call, params: dict) -> str:
+    """The bucket's region; the LocationConstraint must match the endpoint's region."""
+    lc = (params.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+    if lc is None and call.region != US_EAST_1:
+        call.error(
+            "IllegalLocationConstraintException",
+            "The unspecified location constraint is incompatible for the region specific "
+            "endpoint this request was sent to.",
+        )
+    if lc is not None and lc != call.region:
+        call.error(
+            "IllegalLocationConstraintException",
+            f"The {lc} location constraint is incompatible for the region specific endpoint "
+            "this request was sent to.",
+        )
+    return lc or US_EAST_1
+
+
+@operation("s3", "CreateBucket")
+def create_bucket(call: Call, params: dict) -> dict:
+    """Create a bucket owned by the caller's account (names are unique across the lab)."""
+    name = params["Bucket"]
+    if not valid_bucket_name(name):
+        raise _fail(INVALID_NAME)
+    region = _check_location(call, params)
+    call.authorize("s3:CreateBucket", bucket_arn(name), resource_account=call.account)
+    existing = find_bucket(call, name)
+    if existing is not None:
+        if existing["owner"] != call.account:
+            raise _fail(BUCKET_EXISTS)
+        if existing["region"] != US_EAST_1:
+            raise _fail(ALREADY_YOURS)
+        # S3 API reference: for legacy compatibility, re-creating a bucket you own in
+        # us-east-1 succeeds (200 OK) and changes nothing.
+        call.note = "the bucket exists and you own it: us-east-1 answers 200 OK (legacy)"
+    else:
+        _buckets(call)[name] = {
+            "name": name,
+            "owner": call.account,
+            "region": region,
+            "created": call.now,
+            "policy": None,
+            "objects": {},
+        }
+    return {"Location": f"/{name}", "BucketArn": bucket_arn(name)}
+
+
+@operation("s3", "DeleteBucket")
+def delete_bucket(call: Call, params: dict) -> dict:
+    """Delete an empty bucket."""
+    bucket = get_bucket(call, params)
+    authorize(call, "s3:DeleteBucket", bucket_arn(bucket["name"]), bucket)
+    if bucket["objects"]:
+        raise _fail(NOT_EMPTY)
+    del _buckets(call, bucket["owner"])[bucket["name"]]
+    return {}
+
+
+@operation("s3", "ListBuckets")
+def list_buckets(call: Call, params: dict) -> dict:
+    """The caller's account's buckets, by name (action ``s3:ListAllMyBuckets``)."""
+    call.authorize("s3:ListAllMyBuckets", ALL_BUCKETS, resource_account=call.account)
+    prefix = params.get("Prefix", "")
+    region = params.get("BucketRegion")
+    rows = [
+        {"Name": b["name"], "CreationDate": b["created"], "BucketRegion": b["region"]}
+        for b in sorted(_buckets(call).values(), key=lambda b: b["name"])
+        if b["name"].startswith(prefix) and region in (None, b["region"])
+    ]
+    out: dict[str, Any] = {
+        "Buckets": rows,
+        "Owner": {"DisplayName": call.account_state().name, "ID": canonical_id(call, call.account)},
+    }
+    if "Prefix" in params:
+        out["Prefix"] = prefix
+    return out
+
+
+# ---- bucket policies ----------------------------------------------------------------
+def _policy_call(call: Call, action: str, params: dict) -> Bucket:
+    """Authorize a bucket-policy operation: only the owner account may make it.
+
+    S3 API reference (PutBucketPolicy and friends): the caller must belong to the bucket
+    owner's account, and the owner account's root user may always make these calls,
+    even if the bucket policy denies it (so an owner can never lock itself out).
+    """
+    bucket = get_bucket(call, params)
+    arn = bucket_arn(bucket["name"])
+    if call.account != bucket["owner"]:
+        try:
+            call.deny(action, arn, "because only the bucket owner's account can manage its policy")
+        except LabError:
+            raise _fail(PLAIN_DENIED) from None
+    if call.caller.is_root:
+        call.note = "the bucket owner's root user may always manage the bucket policy"
+        return bucket
+    authorize(call, action, arn, bucket)
+    return bucket
+
+
+def _parse_bucket_policy(text: str, bucket: str) -> Any:
+    from iamlab.policy import PolicyError, parse_policy
+
+    try:
+        return parse_policy(text, kind="resource", name=f"bucket policy of {bucket}")
+    except PolicyError as exc:
+        raise LabError("MalformedPolicy", exc.message, 400) from None
+
+
+@operation("s3", "PutBucketPolicy")
+def put_bucket_policy(call: Call, params: dict) -> dict:
+    """Attach a bucket policy (validated as a resource-based policy)."""
+    bucket = _policy_call(call, "s3:PutBucketPolicy", params)
+    text = params["Policy"]
+    parsed = _parse_bucket_policy(text, bucket["name"])
+    bucket["policy"] = {"text": text, "parsed": parsed}
+    return {}
+
+
+@operation("s3", "GetBucketPolicy")
+def get_bucket_policy(call: Call, params: dict) -> dict:
+    """The bucket policy's text, exactly as stored."""
+    bucket = _policy_call(call, "s3:GetBucketPolicy", params)
+    if bucket["policy"] is None:
+        raise _fail(NO_SUCH_POLICY)
+    return {"Policy": bucket["policy"]["text"]}
+
+
+@operation("s3", "DeleteBucketPolicy")
+def delete_bucket_policy(call: Call, params: dict) -> dict:
+    """Remove the bucket policy (no error if there is none, as in S3)."""
+    bucket = _policy_call(call, "s3:DeleteBucketPolicy", params)
+    bucket["policy"] = None
+    return {}
+
+
+# ---- objects ----------------------------------------------------------------------
+@operation("s3", "PutObject")
+def put_object(call: Call, params: dict) -> dict:
+    """Store an object (replacing any object with the same key)."""
+    bucket = get_bucket(call, params)
+    key = params["Key"]
+    authorize(call, "s3:PutObject", object_arn(bucket["name"], key), bucket)
+    data = _body_bytes(params.get("Body"))
+    etag = _etag(data)
+    bucket["objects"][key] = {
+        "body": data,
+        "etag": etag,
+        "modified": call.now.replace(microsecond=0),
+        "content_type": params.get("ContentType", "binary/octet-stream"),
+        "metadata": dict(params.get("Metadata", {})),
+    }
+    return {"ETag": etag, "ServerSideEncryption": "AES256"}
+
+
+def _existing_object(call: Call, bucket: Bucket, key: str, head: bool = False) -> Obj:
+    """The object, or the error S3 gives for a missing one.
+
+    S3 answers a missing key with 404 NoSuchKey only if the caller may ``s3:ListBucket``
+    the bucket; otherwise with 403 AccessDenied, so that keys cannot be probed (S3 User
+    Guide, GetObject permissions; FACTS 7). The 403 names s3:ListBucket (BELIEVED).
+    """
+    obj = bucket["objects"].get(key)
+    if obj is not None:
+        return obj
+    denied = _allowed(call, "s3:ListBucket", bucket_arn(bucket["name"]), bucket)
+    if denied is not None:
+        raise LabError("403", "Forbidden", 403) if head else denied
+    raise LabError("404", "Not Found", 404) if head else _fail(NO_SUCH_KEY)
+
+
+def _object_headers(obj: Obj) -> dict[str, Any]:
+    return {
+        "AcceptRanges": "bytes",
+        "LastModified": obj["modified"],
+        "ContentLength": len(obj["body"]),
+        "ETag": obj["etag"],
+        "ContentType": obj["content_type"],
+        "ServerSideEncryption": "AES256",
+        "Metadata": dict(obj["metadata"]),
+    }
+
+
+@operation("s3", "GetObject")
+def get_object(call: Call, params: dict) -> dict:
+    """An object's bytes (``Body`` is a botocore ``StreamingBody``) and headers."""
+    bucket = get_bucket(call, params)
+    key = params["Key"]
+    authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
+    obj = _existing_object(call, bucket, key)
+    return {"Body": streaming_body(obj["body"]), **_object_headers(obj)}
+
+
+@operation("s3", "HeadObject")
+def head_object(call: Call, params: dict) -> dict:
+    """An object's headers (authorized as ``s3:GetObject``).
+
+    A HEAD response has no body, so S3's errors reach boto3 as the bare status:
+    codes ``"404"``/``"403"`` with messages ``Not Found``/``Forbidden``.
+    """
+    bucket = find_bucket(call, params["Bucket"])
+    if bucket is None:
+        raise LabError("404", "Not Found", 404)
+    key = params["Key"]
+    try:
+        authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
+    except LabError as exc:
+        if exc.code == "AccessDenied":
+            raise LabError("403", "Forbidden", 403) from None
+        raise
+    return _object_headers(_existing_object(call, bucket, key, head=True))
+
+
+@operation("s3", "DeleteObject")
+def delete_object(call: Call, params: dict) -> dict:
+    """Delete an object; deleting a missing key succeeds (S3 deletes are idempotent)."""
+    bucket = get_bucket(call, params)
+    key = params["Key"]
+    authorize(call, "s3:DeleteObject", object_arn(bucket["name"], key), bucket)
+    if bucket["objects"].pop(key, None) is None:
+        call.note = "no such key: S3 answers a delete of a missing key with success"
+    return {}
+
+
+# ---- listing ----------------------------------------------------------------------
+def _list_context(call: Call, params: dict) -> dict[str, str]:
+    """The request context with S3's ListBucket keys (``s3:prefix``, ``s3:delimiter``...)."""
+    ctx = call.context()
+    for param, key in (("Prefix", "s3:prefix"), ("Delimiter", "s3:delimiter")):
+        if param in params:
+            ctx[key] = params[param]
+    if "MaxKeys" in params:
+        ctx["s3:max-keys"] = str(params["MaxKeys"])
+    return ctx
+
+
+def _listing(objects: dict[str, Obj], prefix: str, delimiter: str | None) -> list[tuple[str, Any]]:
+    """Sorted ``(key, obj)`` rows and ``(common_prefix, None)`` rows, as S3 groups them."""
+    rows: list[tuple[str, Any]] = []
+    seen: set[str] = set()
+    for key in sorted(objects):
+        if not key.startswith(prefix):
+            continue
+        rest = key[len(prefix) :]
+        if delimiter and delimiter in rest:
+            common = prefix + rest[: rest.index(delimiter) + len(delimiter)]
+            if common not in seen:
+                seen.add(common)
+                rows.append((common, None))
+            continue
+        rows.append((key, objects[key]))
+    return rows
+
+
+@operation("s3", "ListObjectsV2")
+def list_objects_v2(call: Call, params: dict) -> dict:
+    """List keys (action ``s3:ListBucket`` on the bucket, with ``s3:prefix`` in the context)."""
+    bucket = get_bucket(call, params)
+    authorize(
+        call, "s3:ListBucket", bucket_arn(bucket["name"]), bucket, _list_context(call, params)
+    )
+    prefix = params.get("Prefix", "")
+    delimiter = params.get("Delimiter")
+    max_keys = params.get("MaxKeys", 1000)
+    after = _token_key(call, params["ContinuationToken"]) if "ContinuationToken" in params else ""
+    after = max(after, params.get("StartAfter", ""))
+    rows = [r for r in _listing(bucket["objects"], prefix, delimiter) if r[0] > after]
+    page, more = rows[:max_keys], len(rows) > max_keys
+    enc = _encoder(params)
+    out: dict[str, Any] = {
+        "IsTruncated": more,
+        "Name": bucket["name"],
+        "Prefix": enc(prefix),
+        "MaxKeys": max_keys,
+        "KeyCount": len(page),
+    }
+    contents = [_content(enc(k), o) for k, o in page if o is not None]
+    commons = [{"Prefix": enc(k)} for k, o in page if o is None]
+    if contents:
+        out["Contents"] = contents
+    if commons:
+        out["CommonPrefixes"] = commons
+    _echo(out, params, enc)
+    if more:
+        out["NextContinuationToken"] = base64.b64encode(page[-1][0].encode()).decode()
+    return out
+
+
+def _token_key(call: Call, token: str) -> str:
+    """The last key of the previous page, from an opaque continuation token."""
+    try:
+        return base64.b64decode(token.encode(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        call.error("InvalidArgument", "The continuation token provided is incorrect")
+
+
+def _encoder(params: dict) -> Any:
+    """With ``EncodingType=url`` S3 URL-encodes keys (botocore decodes them when it asked)."""
+    if params.get("EncodingType") == "url":
+        return lambda s: quote(s, safe="/")
+    return lambda s: s
+
+
+def _echo(out: dict[str, Any], params: dict, enc: Any) -> None:
+    for name in ("Delimiter", "StartAfter"):
+        if name in params:
+            out[name] = enc(params[name])
+    if "ContinuationToken" in params:
+        out["ContinuationToken"] = params["ContinuationToken"]
+    if params.get("EncodingType") == "url":
+        out["EncodingType"] = "url"
+
+
+def _content(key: str, obj: Obj) -> dict[str, Any]:
+    modified: datetime = obj["modified"]
+    return {
+        "Key": key,
+        "LastModified": modified,
+        "ETag": obj["etag"],
+        "Size": len(obj["body"]),
+        "StorageClass": "STANDARD",
+    }

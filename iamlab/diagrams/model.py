@@ -1,0 +1,94 @@
+"""The trust-flow model: accounts, the principals and resources in them, and the edges between.
+
+A :class:`TrustFlow` is plain data; :mod:`iamlab.diagrams.render` draws it and
+:mod:`iamlab.diagrams.from_lab` builds one from a running lab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NODE_KINDS = (
+    "account",
+    "root",
+    "user",
+    "group",
+    "role",
+    "session",
+    "federated",
+    "mfa",
+    "bucket",
+    "table",
+    "instance",
+    "third-party",
+    "provider",
+)
+EDGE_KINDS = ("trust", "member", "permission", "mfa", "call")
+DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "error")
+
+
+@dataclass
+class Node:
+    """A principal, device or resource, drawn inside its account."""
+
+    id: str
+    label: str
+    kind: str
+    account: str | None = None
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in NODE_KINDS:
+            raise ValueError(f"unknown node kind {self.kind!r}; expected one of {NODE_KINDS}")
+
+
+@dataclass
+class Edge:
+    """A relation (trust, membership, permission, MFA device) or an attempted call."""
+
+    source: str
+    target: str
+    kind: str
+    label: str = ""
+    decision: str | None = None
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.kind not in EDGE_KINDS:
+            raise ValueError(f"unknown edge kind {self.kind!r}; expected one of {EDGE_KINDS}")
+        if self.decision is not None and self.decision not in DECISIONS:
+            raise ValueError(f"unknown decision {self.decision!r}; expected one of {DECISIONS}")
+
+
+@dataclass
+class TrustFlow:
+    """Everything one diagram shows."""
+
+    title: str
+    accounts: dict[str, str] = field(default_factory=dict)  # id -> display name
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    def add_node(self, node: Node) -> Node:
+        """Add ``node`` unless a node with its id exists; return the stored node."""
+        for existing in self.nodes:
+            if existing.id == node.id:
+                return existing
+        self.nodes.append(node)
+        return node
+
+    def add_edge(self, edge: Edge) -> Edge:
+        """Add ``edge``; a repeated call of the same kind updates the earlier one."""
+        for existing in self.edges:
+            if (existing.source, existing.target, existing.kind, existing.label) == (
+                edge.source,
+                edge.target,
+                edge.kind,
+                edge.label,
+            ) and edge.kind != "call":
+                return existing
+        self.edges.append(edge)
+        return edge
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)

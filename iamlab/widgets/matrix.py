@@ -1,0 +1,46 @@
+"""Decision matrices: the outcome of a story over a grid of settings, as a pandas DataFrame."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+_COLOURS = {
+    "allowed": "background-color: #dafbe1; color: #1a7f37",
+    "denied (explicit)": "background-color: #ffebe9; color: #cf222e",
+    "denied (implicit)": "background-color: #fff1e5; color: #bc4c00",
+    "error": "background-color: #eaeef2; color: #57606a",
+}
+
+
+def decision_matrix(
+    decide: Callable[..., str], grid: Mapping[str, Sequence[Any]], columns: str | None = None
+) -> pd.DataFrame:
+    """Call ``decide(**settings)`` for every combination in ``grid``.
+
+    The result has one row per combination of the other settings and, when
+    ``columns`` names a setting, one column per value of it (else one
+    ``outcome`` column).
+    """
+    names = list(grid)
+    rows = []
+    for values in itertools.product(*(grid[n] for n in names)):
+        settings = dict(zip(names, values, strict=True))
+        rows.append({**settings, "outcome": decide(**settings)})
+    frame = pd.DataFrame(rows, columns=[*names, "outcome"])
+    if columns is None:
+        return frame
+    index = [n for n in names if n != columns]
+    table = frame.pivot(index=index, columns=columns, values="outcome")
+    table = table.reindex(columns=list(grid[columns]))
+    table.columns.name = columns
+    return table
+
+
+def style_matrix(frame: pd.DataFrame) -> Styler:
+    """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny)."""
+    return frame.style.map(lambda v: _COLOURS.get(str(v), ""))

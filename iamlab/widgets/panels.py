@@ -1,0 +1,231 @@
+"""ipywidgets panels: controls on top, then the decision table, the diagram and the explanation.
+
+Every panel calls a plain function of its settings (:mod:`iamlab.widgets.views`,
+:mod:`iamlab.widgets.mfa_keys`); the callbacks here only move values around.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from iamlab.scenarios import stories
+
+from . import mfa_keys
+from .views import OUTCOME_WORDS, View, view
+
+_TABLE_CSS = (
+    "<style>.iamlab-table td, .iamlab-table th {padding: 2px 8px; text-align: left}</style>"
+)
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    return _TABLE_CSS + frame.to_html(index=False, classes="iamlab-table", escape=True)
+
+
+class Panel(widgets.VBox):
+    """Controls plus the outputs of ``compute(**settings)``, refreshed on every change."""
+
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        controls: dict[str, widgets.ValueWidget],
+        compute: Callable[..., View],
+    ) -> None:
+        self.title = title
+        self.controls = controls
+        self.compute = compute
+        self.table = widgets.HTML()
+        self.diagram = widgets.HTML()
+        self.explanation = widgets.HTML()
+        self.view: View | None = None
+        header = widgets.HTML(f"<b>{html.escape(title)}</b><br><i>{html.escape(hint)}</i>")
+        row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([header, row, self.table, self.diagram, self.explanation])
+        for control in controls.values():
+            control.observe(self._changed, names="value")
+        self.refresh()
+
+    def settings(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> View:
+        """Recompute and redraw for the current settings."""
+        self.view = self.compute(**self.settings())
+        self.table.value = _table_html(self.view.table)
+        self.diagram.value = self.view.diagram.svg() if self.view.diagram is not None else ""
+        self.explanation.value = f"<pre>{html.escape(self.view.explanation)}</pre>"
+        return self.view
+
+    def set(self, **settings: Any) -> View:
+        """Change controls from code (as a learner's clicks would) and return the new view."""
+        for name, value in settings.items():
+            self.controls[name].unobserve(self._changed, names="value")
+            try:
+                self.controls[name].value = value
+            finally:
+                self.controls[name].observe(self._changed, names="value")
+        return self.refresh()
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        self.refresh()
+
+    def __repr__(self) -> str:  # the text/plain form nbval compares: short and stable
+        return f"Panel({self.title!r})"
+
+
+def _toggle(options: tuple[str, ...], value: str, description: str) -> widgets.ToggleButtons:
+    return widgets.ToggleButtons(
+        options=list(options),
+        value=value,
+        description=description,
+        style={"button_width": "auto", "description_width": "initial"},
+    )
+
+
+def _story_panel(scenario: Any, title: str, hint: str, controls: dict[str, Any]) -> Panel:
+    return Panel(title, hint, controls, lambda **s: view(scenario, scenario.play, **s))
+
+
+def cross_account_panel(scenario: stories.CrossAccount | None = None) -> Panel:
+    """Richard assumes CrossAccountRole with a valid code, no code, or a wrong code."""
+    scenario = scenario or stories.build_cross_account()
+    return _story_panel(
+        scenario,
+        scenario.title,
+        "Choose how Richard calls AssumeRole.",
+        {"mfa": _toggle(stories.MFA_CHOICES, "MFA code", "Richard sends")},
+    )
+
+
+def same_account_ec2_panel(scenario: stories.SameAccountEC2 | None = None) -> Panel:
+    """Sofia's credentials and how long ago she typed her MFA code."""
+    scenario = scenario or stories.build_same_account_ec2()
+    return _story_panel(
+        scenario,
+        scenario.title,
+        "Pick Sofia's credentials and drag the time since her MFA sign-in.",
+        {
+            "credentials": _toggle(
+                stories.CREDENTIAL_CHOICES, "GetSessionToken with MFA", "Sofia uses"
+            ),
+            "mfa_age": widgets.IntSlider(
+                value=0,
+                min=0,
+                max=129600,
+                step=900,
+                description="seconds later",
+                continuous_update=False,
+                style={"description_width": "initial"},
+            ),
+        },
+    )
+
+
+def resource_policy_s3_panel(scenario: stories.ResourcePolicyS3 | None = None) -> Panel:
+    """Nikhil writes to account A's bucket with three kinds of credentials."""
+    scenario = scenario or stories.build_resource_policy_s3()
+    return _story_panel(
+        scenario,
+        scenario.title,
+        "Pick the credentials Nikhil uses.",
+        {"credentials": _toggle(stories.NIKHIL_CHOICES, "GetSessionToken with MFA", "Nikhil uses")},
+    )
+
+
+def self_managed_mfa_panel(scenario: stories.SelfManagedMFA | None = None) -> Panel:
+    """What a Developers member may do with and without MFA."""
+    scenario = scenario or stories.build_self_managed_mfa()
+    return _story_panel(
+        scenario,
+        scenario.title,
+        "Pick the user and whether they used MFA.",
+        {
+            "who": _toggle(("Nikhil", "Sofia"), "Sofia", "User"),
+            "mfa": widgets.Checkbox(value=False, description="signed in with MFA"),
+        },
+    )
+
+
+def revoking_panel(scenario: stories.Revoking | None = None) -> Panel:
+    """The seed-003 ways to take access away from temporary credentials."""
+    scenario = scenario or stories.build_revoking()
+    return _story_panel(
+        scenario,
+        scenario.title,
+        "Pick what the administrator does.",
+        {
+            "how": widgets.Dropdown(
+                options=list(stories.REVOCATION_CHOICES),
+                value="revoke older sessions of the role",
+                description="Revocation",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="520px"),
+            ),
+        },
+    )
+
+
+def confused_deputy_panel(scenario: stories.ConfusedDeputy | None = None) -> Panel:
+    """Example Corp assumes a customer's role with the external ID you type."""
+    scenario = scenario or stories.build_confused_deputy()
+
+    def compute(external_id: str, role: str) -> View:
+        return view(scenario, scenario.play, external_id=external_id.strip() or None, role=role)
+
+    controls = {
+        "external_id": widgets.Combobox(
+            value="12345",
+            options=["12345", "67890", ""],
+            description="External ID",
+            ensure_option=False,
+            continuous_update=False,
+        ),
+        "role": _toggle(("yours", "other"), "yours", "Role of"),
+    }
+    return Panel(
+        scenario.title,
+        "Type an external ID (empty means none) and pick whose role.",
+        controls,
+        compute,
+    )
+
+
+def mfa_keys_panel() -> Panel:
+    """Credentials kind, MFA age and Bool vs BoolIfExists, decided by the engine alone."""
+
+    def compute(credentials: str, operator: str, mfa_age: int, limit_age: bool) -> View:
+        d = mfa_keys.decide(credentials, operator, mfa_age, 3600 if limit_age else None)
+        context = mfa_keys.context_for(credentials, mfa_age)
+        shown = ", ".join(f"{k}={v}" for k, v in context.items()) or "(no MFA keys at all)"
+        table = pd.DataFrame(
+            [[credentials, shown, OUTCOME_WORDS[d.decision]]],
+            columns=["credentials", "context", "ec2:StopInstances"],
+        )
+        return View({}, [], table, None, d.explain())
+
+    controls = {
+        "credentials": _toggle(mfa_keys.CREDENTIALS, "GetSessionToken with MFA", "Credentials"),
+        "operator": _toggle(mfa_keys.OPERATORS, "Bool", "Operator"),
+        "mfa_age": widgets.IntSlider(
+            value=120,
+            min=0,
+            max=129600,
+            step=60,
+            description="MFA age (s)",
+            continuous_update=False,
+        ),
+        "limit_age": widgets.Checkbox(value=False, description="also require age < 3600 s"),
+    }
+    return Panel(
+        "MFA condition keys",
+        "Change the credentials, the operator and the MFA age.",
+        controls,
+        compute,
+    )

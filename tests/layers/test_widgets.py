@@ -1,0 +1,77 @@
+"""Widget panels and decision matrices, driven from code as a learner's clicks would."""
+
+from __future__ import annotations
+
+import pytest
+
+from iamlab.widgets import (
+    confused_deputy_panel,
+    cross_account_panel,
+    decision_matrix,
+    mfa_keys,
+    mfa_keys_panel,
+    style_matrix,
+)
+
+
+def test_confused_deputy_panel_reacts_to_the_external_id() -> None:
+    panel = confused_deputy_panel()
+    assert "allowed" in panel.table.value
+    svg_before = panel.diagram.value
+    panel.controls["external_id"].value = "67890"  # what a learner types
+    assert "denied (implicit)" in panel.table.value
+    assert "sts:ExternalId" in panel.explanation.value
+    assert panel.diagram.value != svg_before
+    assert repr(panel) == "Panel('The confused deputy and the external ID')"
+
+
+def test_set_changes_controls_and_returns_the_view() -> None:
+    panel = cross_account_panel()
+    view = panel.set(mfa="no MFA")
+    assert panel.controls["mfa"].value == "no MFA"
+    assert list(view.table["outcome"]) == ["denied (implicit)"]
+
+
+def test_mfa_keys_panel_bool_versus_bool_if_exists() -> None:
+    panel = mfa_keys_panel()
+    assert panel.set(credentials="long-term access keys", operator="Bool").table.iloc[0, 2] == (
+        "denied (implicit)"
+    )
+    assert panel.set(operator="BoolIfExists").table.iloc[0, 2] == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("credentials", "bool_", "bool_if_exists"),
+    [
+        ("long-term access keys", "implicitDeny", "allowed"),  # key absent
+        ("GetSessionToken without MFA", "implicitDeny", "implicitDeny"),  # key false
+        ("GetSessionToken with MFA", "allowed", "allowed"),  # key true
+        ("AssumeRole with MFA (role session)", "implicitDeny", "implicitDeny"),  # FACTS A.1
+    ],
+)
+def test_facts_table_for_allow_statements(
+    credentials: str, bool_: str, bool_if_exists: str
+) -> None:
+    assert mfa_keys.decide(credentials, "Bool").decision == bool_
+    assert mfa_keys.decide(credentials, "BoolIfExists").decision == bool_if_exists
+
+
+def test_mfa_age_limit() -> None:
+    assert mfa_keys.decide("GetSessionToken with MFA", "Bool", 3599, 3600)
+    assert not mfa_keys.decide("GetSessionToken with MFA", "Bool", 3600, 3600)
+
+
+def test_decision_matrix_pivots_and_styles() -> None:
+    def outcome(credentials: str, operator: str) -> str:
+        return {"allowed": "allowed", "implicitDeny": "denied (implicit)"}[
+            mfa_keys.decide(credentials, operator).decision
+        ]
+
+    grid = {"credentials": list(mfa_keys.CREDENTIALS), "operator": list(mfa_keys.OPERATORS)}
+    table = decision_matrix(outcome, grid, columns="operator")
+    assert list(table.columns) == ["Bool", "BoolIfExists"]
+    assert table.loc["long-term access keys", "BoolIfExists"] == "allowed"
+    assert table.shape == (4, 2)
+    assert "background-color" in style_matrix(table).to_html()
+    flat = decision_matrix(outcome, grid)
+    assert list(flat.columns) == ["credentials", "operator", "outcome"] and len(flat) == 8
