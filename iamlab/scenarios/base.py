@@ -60,6 +60,9 @@ class Attempt:
     def allowed(self) -> bool:
         return self.outcome == "allowed" and not self.error
 
+    def __repr__(self) -> str:
+        return f"<Attempt {self.summary()}>"
+
     def summary(self) -> str:
         """One line: what was tried and what happened."""
         if self.allowed:

@@ -11,7 +11,7 @@ from .panels import (
     same_account_ec2_panel,
     self_managed_mfa_panel,
 )
-from .views import View, attempts_table, view
+from .views import View, attempts_table, explain_attempts, view
 
 __all__ = [
     "Panel",
@@ -20,6 +20,7 @@ __all__ = [
     "confused_deputy_panel",
     "cross_account_panel",
     "decision_matrix",
+    "explain_attempts",
     "mfa_keys_panel",
     "resource_policy_s3_panel",
     "revoking_panel",

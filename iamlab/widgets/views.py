@@ -12,8 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from iamlab.diagrams import Diagram, draw
-from iamlab.diagrams.from_scenario import trust_flow
+from iamlab.diagrams import Diagram, story_diagram
 from iamlab.scenarios.base import Attempt, Scenario
 
 OUTCOME_WORDS = {
@@ -50,6 +49,9 @@ class View:
         svg = self.diagram.svg() if self.diagram is not None else ""
         return self.table.to_html(index=False) + svg
 
+    def __repr__(self) -> str:
+        return self.table.to_string(index=False)
+
 
 def explain_attempts(attempts: Iterable[Attempt]) -> str:
     """The explanation of the first attempt that did not succeed, else of the last one."""
@@ -70,6 +72,6 @@ def view(scenario: Scenario, play: Callable[..., list[Attempt]], **settings: Any
         settings=settings,
         attempts=attempts,
         table=attempts_table(attempts),
-        diagram=draw(trust_flow(scenario, attempts)),
+        diagram=story_diagram(scenario, attempts),
         explanation=explain_attempts(attempts),
     )
