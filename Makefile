@@ -7,6 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told (containers, CI machines)
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab labs test unit notebooks lint format bench diagrams clean
 
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --port=$(PORT) labs/00_start_here.ipynb
+	$(BIN)/jupyter lab --port=$(PORT) $(AS_ROOT) $(LAB_ARGS) labs/00_start_here.ipynb
 
 test: lint unit notebooks
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import platform
 
-from . import policy_engine
+from . import delivery, lab, policy_engine
 from .harness import Row
 
-SUITES = [policy_engine]
+SUITES = [policy_engine, lab, delivery]
 
 
 def machine() -> str:
@@ -20,7 +20,8 @@ def main() -> None:
     rows: list[Row] = []
     for suite in SUITES:
         for bench in suite.BENCHMARKS:
-            rows.append(bench())
+            result = bench()
+            rows.extend(result if isinstance(result, list) else [result])
     print(f"Measured on {machine()}\n")
     print("| benchmark | figure | target |")
     print("|---|---|---|")

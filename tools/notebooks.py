@@ -10,6 +10,8 @@ cells differ from its source.
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -68,8 +70,39 @@ def build(source: Path) -> Path:
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     target = LABS / f"{source.stem}.ipynb"
-    nbformat.write(nb, target)
+    target.write_text(stable_widget_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
     return target
+
+
+def stable_widget_ids(text: str) -> str:
+    """Replace ipywidgets' random model ids by ids numbered in display order.
+
+    Widgets are numbered as the outputs show them, then through the models they
+    reference, so a rebuild of an unchanged notebook is byte-identical.
+    """
+    nb = json.loads(text)
+    widgets = nb.get("metadata", {}).get("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in order or model_id not in state:
+            return
+        order.append(model_id)
+        body = json.dumps(state[model_id].get("state", {}), sort_keys=True)
+        for ref in re.findall(r"IPY_MODEL_([0-9a-f]{32})", body):
+            visit(ref)
+
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                visit(view["model_id"])
+    for model_id in sorted(state, key=lambda m: json.dumps(state[m], sort_keys=True)):
+        visit(model_id)
+    for n, model_id in enumerate(order):
+        text = text.replace(model_id, f"{n + 1:032x}")
+    return json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False)
 
 
 def stale(source: Path) -> list[str]:

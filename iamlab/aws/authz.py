@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from iamlab.policy import evaluate as policy_evaluate
+from iamlab.policy import parse_policy
+from iamlab.policy.principals import federated_caller
+
 from .credentials import Caller
 
 if TYPE_CHECKING:
@@ -30,15 +34,9 @@ _NO_SESSION_POLICY = (
 _NO_SESSION_LABEL = "no session policy (GetFederationToken was called without one)"
 
 
-def _policy_module() -> Any:
-    import iamlab.policy as policy  # imported late: the engine is a separate layer
-
-    return policy
-
-
 def parse(document: str | dict, kind: str, label: str) -> Any:
     """Parse a policy once (raises ``PolicyError`` with IAM's wording)."""
-    return _policy_module().parse_policy(document, kind=kind, name=label)
+    return parse_policy(document, kind=kind, name=label)
 
 
 def _attached(acct: AccountState, entity: Principal) -> list[Any]:
@@ -105,6 +103,17 @@ def caller_policies(lab: Lab, caller: Caller) -> dict[str, Any]:
     }
 
 
+def _principal(lab: Lab, caller: Caller) -> Any:
+    """The caller's ARN; for a federated user, with the IAM user who created it."""
+    s = caller.session
+    if caller.kind != "federated" or s is None or s.user is None:
+        return caller.arn
+    acct = lab.accounts.get(caller.account)
+    user = acct.user(s.user) if acct is not None else None
+    parent = user.arn if user is not None else f"arn:aws:iam::{caller.account}:user/{s.user}"
+    return federated_caller(caller.arn, parent)
+
+
 def evaluate(
     lab: Lab,
     caller: Caller,
@@ -116,10 +125,10 @@ def evaluate(
 ) -> Any:
     """One authorization decision for ``caller`` (an ``iamlab.policy.Decision``)."""
     kwargs = caller_policies(lab, caller)
-    return _policy_module().evaluate(
+    return policy_evaluate(
         action=action,
         resource=resource,
-        principal=caller.arn,
+        principal=_principal(lab, caller),
         context=context,
         resource_policy=resource_policy,
         resource_account=resource_account,

@@ -35,6 +35,7 @@ class _LastDecision:
     resource: str
     context: dict[str, str]
     decision: Any
+    call_index: int  # the trail row of the call that made this decision
 
 
 class Lab:
@@ -163,6 +164,29 @@ class Lab:
 
         return mint(self.seed, token_claims(url, subject, audience, self.clock.now(), expires_in))
 
+    def saml_assertion(
+        self,
+        provider_arn: str,
+        subject: str,
+        role_arn: str,
+        audience: str = "https://signin.aws.amazon.com/saml",
+        session_name: str | None = None,
+        expires_in: int = 300,
+        **options: Any,
+    ) -> str:
+        """A base64 SAML response from the lab's IdP for AssumeRoleWithSAML.
+
+        Lab-minted and HMAC-signed with a lab-held key (not XML-DSig): only this lab
+        accepts it. ``audience`` is the Recipient (``saml:aud``); ``session_name``
+        defaults to ``subject``. More ``options`` (``subject_type``, ``issuer``,
+        ``source_identity``, ``attributes``): see :mod:`iamlab.aws.services.sts_saml`.
+        """
+        from .services.sts_saml import mint_assertion
+
+        return mint_assertion(
+            self, provider_arn, subject, role_arn, audience, session_name, expires_in, **options
+        )
+
     # ---- MFA ----------------------------------------------------------------------
     def totp(self, serial: str) -> str:
         """The 6-digit code the learner's phone shows now for the MFA device ``serial``."""
@@ -184,8 +208,21 @@ class Lab:
         return to_frame(self._trail)
 
     def explain_last(self) -> str:
-        """The full explanation of the latest authorization decision."""
+        """The full explanation of the latest call's authorization decision.
+
+        When the latest call made no policy decision (a refused MFA code, an
+        unknown key, an operation that needs no permission), says so instead of
+        repeating an older decision.
+        """
         last = self._last
+        if self._trail and (last is None or last.call_index != len(self._trail) - 1):
+            row = self._trail[-1]
+            what = f"{row.error}: {row.reason}" if row.error else row.reason
+            return (
+                f"The latest call, {row.service}:{row.operation} by "
+                f"{row.principal or 'an unknown caller'} ({row.credentials or 'no credentials'}), "
+                f"made no policy decision. {what}"
+            )
         if last is None:
             return "No authorization decision has been made yet."
         d = last.decision
@@ -225,7 +262,9 @@ class Lab:
     def _record_decision(
         self, call: Call, action: str, resource: str, ctx: dict[str, str], d: Any
     ) -> None:
-        self._last = _LastDecision(call.caller.arn, call.caller.label, action, resource, ctx, d)
+        self._last = _LastDecision(
+            call.caller.arn, call.caller.label, action, resource, ctx, d, len(self._trail)
+        )
 
     # ---- the request pipeline ---------------------------------------------------
     def _dispatch(

@@ -171,8 +171,21 @@ def draw(flow: TrustFlow, legend: bool = True) -> Diagram:
             continue
         for node in nodes:
             graph.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
+    # a call drawn along a trust edge would cover the trust label: say it once, on the call
+    called = {(e.source, e.target) for e in flow.edges if e.kind == "call"}
+    trust_words = {
+        (e.source, e.target): e.label for e in flow.edges if e.kind == "trust" and e.label
+    }
     for edge in flow.edges:
-        graph.edge(edge.source, edge.target, **_edge_attrs(edge))
+        pair = (edge.source, edge.target)
+        if edge.kind == "trust" and pair in called:
+            attrs = _edge_attrs(Edge(edge.source, edge.target, "trust"))
+        elif edge.kind == "call" and pair in trust_words:
+            attrs = _edge_attrs(edge)
+            attrs["label"] = f"[trust: {trust_words[pair]}]\n{attrs.get('label', '')}"
+        else:
+            attrs = _edge_attrs(edge)
+        graph.edge(edge.source, edge.target, **attrs)
     if legend:
         _legend(graph)
     return Diagram(graph, flow.title)

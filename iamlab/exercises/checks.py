@@ -74,7 +74,9 @@ def case_problems(cases: Iterable[Case], place: str = "identity") -> list[str]:
         want = case.expected
         ok = got == want or (want == "denied" and got != "allowed")
         if not ok:
-            should = "allowed" if want == "allowed" else "denied"
+            should = {"allowed": "allowed", "explicitDeny": "denied by an explicit Deny"}.get(
+                want, "denied"
+            )
             problems.append(
                 f"{case.label}: your {place} policy gives {OUTCOME_WORDS[got]}, "
                 f"but it should be {should}"

@@ -156,7 +156,7 @@ def _resource_facts(action_lower: str, resource: str) -> tuple[bool, bool]:
 def prepare(
     action: str,
     resource: str,
-    principal: str,
+    principal: str | Caller,
     context: Mapping[str, ContextValue] | None = None,
     identity_policies: Iterable[PolicyInput] | None = None,
     resource_policy: PolicyInput | None = None,
@@ -171,7 +171,7 @@ def prepare(
         raise ValueError("action must be a string such as 's3:GetObject'")
     if not isinstance(resource, str) or not resource:
         raise ValueError("resource must be an ARN or '*'")
-    caller = caller_from(principal)
+    caller = principal if isinstance(principal, Caller) else caller_from(principal)
     action_lower = action.lower()
     trust, kms = _resource_facts(action_lower, resource)
     rp = None
@@ -474,7 +474,7 @@ def _cross_account(req, res_allows, identity, boundary, session, result):  # typ
 def evaluate(
     action: str,
     resource: str,
-    principal: str,
+    principal: str | Caller,
     context: Mapping[str, ContextValue] | None = None,
     identity_policies: Iterable[PolicyInput] | None = None,
     resource_policy: PolicyInput | None = None,
@@ -486,6 +486,8 @@ def evaluate(
 ) -> Decision:
     """Decide one request the way AWS would: ``allowed``, ``explicitDeny`` or ``implicitDeny``.
 
+    ``principal`` is the caller's ARN (or a :class:`~iamlab.policy.principals.Caller`, e.g.
+    from ``federated_caller`` for a federated user and its creating IAM user).
     Policies may be dicts, JSON strings or parsed :class:`Policy` objects;
     ``scps``/``rcps`` are lists of levels (organization root first), each a list
     of documents.  Context keys are case-insensitive; values may be str,

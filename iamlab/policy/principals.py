@@ -30,6 +30,8 @@ class Caller:
     account: str | None
     name: str | None = None
     role_name: str | None = None
+    # for a federated user: the IAM user who called GetFederationToken
+    parent_arn: str | None = None
 
     @property
     def is_root(self) -> bool:
@@ -54,6 +56,14 @@ class Caller:
             "WebIdentity": "federated identity",
             "Anonymous": "anonymous caller",
         }[self.type]
+
+
+def federated_caller(federated_arn: str, parent_arn: str | None) -> Caller:
+    """A federated user together with the IAM user whose GetFederationToken created it."""
+    caller = caller_from(federated_arn)
+    if caller.type != "FederatedUser":
+        raise ValueError(f"not a federated-user ARN: {federated_arn}")
+    return Caller(caller.arn, caller.type, caller.account, caller.name, None, parent_arn)
 
 
 @lru_cache(maxsize=4096)
@@ -121,6 +131,10 @@ class PrincipalSpec:
         if caller.type == "AssumedRole" and (
             caller.principal_arn in self.aws or _role_by_name(self.aws, caller)
         ):
+            return ROLE
+        if caller.parent_arn is not None and caller.parent_arn in self.aws:
+            # naming the IAM user who called GetFederationToken covers every federated user it
+            # created; like a role grant, boundary and session policies still limit it
             return ROLE
         if caller.account and f"arn:aws:iam::{caller.account}:root" in self.aws:
             return ACCOUNT

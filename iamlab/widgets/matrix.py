@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -36,11 +37,22 @@ def decision_matrix(
         return frame
     index = [n for n in names if n != columns]
     table = frame.pivot(index=index, columns=columns, values="outcome")
+    # keep the grid's order (pivot sorts), so rows read as the learner listed them
+    order = frame[index].drop_duplicates()
+    if len(index) == 1:
+        table = table.reindex(index=list(order[index[0]]))
+    else:
+        table = table.reindex(index=pd.MultiIndex.from_frame(order))
     table = table.reindex(columns=list(grid[columns]))
     table.columns.name = columns
     return table
 
 
 def style_matrix(frame: pd.DataFrame) -> Styler:
-    """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny)."""
-    return frame.style.map(lambda v: _COLOURS.get(str(v), ""))
+    """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny).
+
+    The Styler's HTML id is derived from the table's content, not random, so a
+    notebook's stored output is the same on every run.
+    """
+    digest = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
+    return frame.style.set_uuid(f"iamlab-{digest}").map(lambda v: _COLOURS.get(str(v), ""))

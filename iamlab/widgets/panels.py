@@ -55,15 +55,24 @@ class Panel(widgets.VBox):
         """The current value of every control."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def refresh(self) -> View:
-        """Recompute and redraw for the current settings."""
-        self.view = self.compute(**self.settings())
+    def refresh(self) -> View | None:
+        """Recompute and redraw for the current settings (a refused setting is explained)."""
+        try:
+            self.view = self.compute(**self.settings())
+        except ValueError as exc:  # e.g. "Nikhil has no MFA device yet"
+            self.view = None
+            self.table.value = ""
+            self.diagram.value = ""
+            self.explanation.value = (
+                f"<pre>This combination is not possible: {html.escape(str(exc))}</pre>"
+            )
+            return None
         self.table.value = _table_html(self.view.table)
         self.diagram.value = self.view.diagram.svg() if self.view.diagram is not None else ""
         self.explanation.value = f"<pre>{html.escape(self.view.explanation)}</pre>"
         return self.view
 
-    def set(self, **settings: Any) -> View:
+    def set(self, **settings: Any) -> View | None:
         """Change controls from code (as a learner's clicks would) and return the new view."""
         for name, value in settings.items():
             self.controls[name].unobserve(self._changed, names="value")

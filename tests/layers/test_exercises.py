@@ -72,3 +72,10 @@ def test_unknown_exercise_is_a_clear_error() -> None:
 def test_implicit_deny_answer() -> None:
     assert check("00.2", "implicitDeny")
     assert "explicit deny needs a Deny" in check("00.2", "explicitDeny").problems[0]
+
+
+def test_the_solutions_page_is_fresh() -> None:
+    from tools.solutions import TARGET, render
+
+    assert TARGET.exists(), "docs/solutions.md is missing: run `python -m tools.solutions`"
+    assert TARGET.read_text(encoding="utf-8") == render(), "run `python -m tools.solutions`"

@@ -46,6 +46,14 @@ class TestCrossAccount:
             "MultiFactorAuthentication failed with invalid MFA one time pass code."
         )
 
+    def test_explain_last_does_not_repeat_an_older_decision(self, cross) -> None:
+        cross.play("no MFA")
+        assert "DENIED (implicit deny)" in cross.lab.explain_last()
+        cross.play("wrong code")
+        text = cross.lab.explain_last()
+        assert "made no policy decision" in text
+        assert "invalid MFA one time pass code" in text
+
     def test_play_is_repeatable(self, cross) -> None:
         first = [a.summary() for a in cross.play("MFA code")]
         trail = cross.lab.trail()
@@ -157,9 +165,10 @@ class TestRevoking:
             "allowed",
             "allowed",
         ],
+        # naming the IAM user covers every federated user it created (seed 003)
         "deny the user token-app in the bucket policy": [
             "allowed",
-            "allowed",
+            "explicitDeny",
             "allowed",
             "allowed",
         ],

@@ -75,3 +75,26 @@ def test_decision_matrix_pivots_and_styles() -> None:
     assert "background-color" in style_matrix(table).to_html()
     flat = decision_matrix(outcome, grid)
     assert list(flat.columns) == ["credentials", "operator", "outcome"] and len(flat) == 8
+
+
+def test_matrix_keeps_the_grid_order_and_a_stable_html_id() -> None:
+    def outcome(credentials: str, operator: str) -> str:
+        return mfa_keys.decide(credentials, operator).decision
+
+    grid = {
+        "credentials": list(reversed(mfa_keys.CREDENTIALS)),
+        "operator": ["BoolIfExists", "Bool"],
+    }
+    table = decision_matrix(outcome, grid, columns="operator")
+    assert list(table.index) == grid["credentials"]
+    assert list(table.columns) == grid["operator"]
+    assert style_matrix(table).to_html() == style_matrix(table.copy()).to_html()
+
+
+def test_an_impossible_combination_is_explained_not_raised() -> None:
+    from iamlab.widgets import self_managed_mfa_panel
+
+    panel = self_managed_mfa_panel()
+    assert panel.set(who="Nikhil", mfa=True) is None
+    assert "has no MFA device yet" in panel.explanation.value
+    assert panel.set(who="Sofia") is not None

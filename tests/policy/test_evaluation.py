@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from iamlab import PolicyError, evaluate
+from iamlab.policy.principals import federated_caller
 
 A, B = "111111111111", "222222222222"
 USER = f"arn:aws:iam::{A}:user/Anaya"
@@ -166,6 +167,29 @@ class TestSameAccountResourcePolicies:
         d = ev(resource_policy=rp, resource_account=A, identity_policies=[allow()])
         assert d.decision == "explicitDeny"
         assert d.because() == "with an explicit deny in a resource-based policy"
+
+
+class TestFederatedUsers:
+    bob = f"arn:aws:sts::{A}:federated-user/Bob"
+    app = f"arn:aws:iam::{A}:user/token-app"
+
+    def test_naming_the_creating_user_covers_its_federated_users(self) -> None:
+        rp = grant({"AWS": self.app}, effect="Deny")
+        bob = federated_caller(self.bob, self.app)
+        d = ev(principal=bob, resource_policy=rp, resource_account=A, identity_policies=[allow()])
+        assert d.decision == "explicitDeny"
+        # without knowing who created Bob, the engine cannot tell
+        d = ev(
+            principal=self.bob, resource_policy=rp, resource_account=A, identity_policies=[allow()]
+        )
+        assert d.decision == "allowed"
+
+    def test_a_grant_to_the_creating_user_is_limited_by_the_session_policy(self) -> None:
+        bob = federated_caller(self.bob, self.app)
+        kw = {"resource_policy": grant({"AWS": self.app}), "resource_account": A}
+        assert ev(principal=bob, **kw).decision == "allowed"
+        d = ev(principal=bob, session_policies=[allow("ec2:*")], **kw)
+        assert d.decision == "implicitDeny" and d.denied_by == "session"
 
 
 class TestCrossAccount:

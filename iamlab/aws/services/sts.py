@@ -1,6 +1,6 @@
 """STS: GetSessionToken, AssumeRole, GetFederationToken, GetCallerIdentity.
 
-(AssumeRoleWithWebIdentity and AssumeRoleWithSAML live in ``sts_federation``.)
+(AssumeRoleWithWebIdentity lives in ``sts_federation``, AssumeRoleWithSAML in ``sts_saml``.)
 Rules: FACTS.md Part A.1, A.6, A.7 and section 4.
 """
 

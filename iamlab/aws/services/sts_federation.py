@@ -5,7 +5,7 @@ mints a token; a token the lab did not mint, or one that was altered, fails with
 ``InvalidIdentityToken``. The trust policy is evaluated with the provider ARN as
 principal and the provider's condition keys (``<provider>:aud``, ``<provider>:sub``,
 ``aws:FederatedProvider``). Resulting sessions carry no MFA keys (FACTS A.1).
-AssumeRoleWithSAML is not emulated.
+AssumeRoleWithSAML is in ``sts_saml``.
 """
 
 from __future__ import annotations
