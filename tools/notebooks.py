@@ -69,9 +69,28 @@ def build(source: Path) -> Path:
     ).execute()
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _coalesce_streams(cell.outputs)
     target = LABS / f"{source.stem}.ipynb"
     target.write_text(stable_widget_ids(nbformat.writes(nb)) + "\n", encoding="utf-8")
     return target
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks: how the kernel split them is timing."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def stable_widget_ids(text: str) -> str:

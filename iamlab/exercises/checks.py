@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from iamlab.policy import PolicyError, evaluate, parse_policy
+from iamlab.policy import Decision, PolicyError, evaluate, parse_policy
 
 OUTCOME_WORDS = {
     "allowed": "allowed",
@@ -53,6 +53,47 @@ def policy_problems(answer: Any, kind: str = "identity") -> list[str]:
     return []
 
 
+def decide(case: Case) -> Decision:
+    """The engine's decision for one case."""
+    return evaluate(
+        action=case.action,
+        resource=case.resource,
+        principal=case.principal,
+        context=case.context,
+        identity_policies=case.identity_policies,
+        resource_policy=case.resource_policy,
+        resource_account=case.resource_account,
+    )
+
+
+def prediction_problems(
+    answer: Any, truth: Mapping[str, str], questions: Mapping[str, str]
+) -> list[str]:
+    """Check a dict of predictions {way: "allowed" | "denied"} against what the lab decides.
+
+    ``truth`` maps each way to the lab's outcome; ``questions`` gives, per way, the question a
+    learner should ask themselves when the prediction is wrong.
+    """
+    if answer is None:
+        return ["replace None with the dict of predictions from the notebook"]
+    if not isinstance(answer, Mapping):
+        return ['answer with a dict: {way: "allowed" or "denied", ...}']
+    problems = []
+    missing = [way for way in truth if way not in answer]
+    if missing:
+        problems.append("predict these too: " + "; ".join(missing))
+    for way, said in answer.items():
+        if way not in truth:
+            problems.append(f"{way!r} is not one of the ways listed in the notebook")
+        elif said is None:
+            problems.append(f'{way}: replace None with "allowed" or "denied"')
+        elif said not in ("allowed", "denied"):
+            problems.append(f'{way}: answer "allowed" or "denied", not {said!r}')
+        elif said != truth[way]:
+            problems.append(f"{way}: not what the lab decides. Ask yourself: {questions[way]}")
+    return problems
+
+
 def case_problems(cases: Iterable[Case], place: str = "identity") -> list[str]:
     """Run each case with the learner's policy in ``place``; list the ones decided wrongly.
 
@@ -61,16 +102,7 @@ def case_problems(cases: Iterable[Case], place: str = "identity") -> list[str]:
     """
     problems = []
     for case in cases:
-        d = evaluate(
-            action=case.action,
-            resource=case.resource,
-            principal=case.principal,
-            context=case.context,
-            identity_policies=case.identity_policies,
-            resource_policy=case.resource_policy,
-            resource_account=case.resource_account,
-        )
-        got = d.decision
+        got = decide(case).decision
         want = case.expected
         ok = got == want or (want == "denied" and got != "allowed")
         if not ok:

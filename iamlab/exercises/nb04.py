@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .checks import Case, as_document, case_problems, policy_problems
+from .checks import Case, as_document, case_problems, policy_problems, prediction_problems
 from .core import exercise
 
 SOFIA = "arn:aws:iam::111111111111:user/Sofia"
@@ -199,22 +199,6 @@ def lab_outcomes() -> dict[str, str]:
     ),
 )
 def _which_credentials(answer: Any) -> list[str]:
-    if answer is None:
-        return ["replace None with the dict of predictions from the notebook"]
-    if not isinstance(answer, dict):
-        return ['answer with a dict: {way: "allowed" or "denied", ...}']
-    problems = []
-    missing = [way for way in WAYS if way not in answer]
-    if missing:
-        problems.append("predict these too: " + "; ".join(missing))
-    truth = lab_outcomes()
-    for way, said in answer.items():
-        if way not in WAYS:
-            problems.append(f"{way!r} is not one of the ways listed in the notebook")
-        elif said is None:
-            problems.append(f'{way}: replace None with "allowed" or "denied"')
-        elif said not in ("allowed", "denied"):
-            problems.append(f'{way}: answer "allowed" or "denied", not {said!r}')
-        elif said != truth[way]:
-            problems.append(f"{way}: not what the lab decides. Ask yourself: {QUESTIONS[way]}")
-    return problems
+    if answer is None or not isinstance(answer, dict):
+        return prediction_problems(answer, {}, {})
+    return prediction_problems(answer, lab_outcomes(), QUESTIONS)

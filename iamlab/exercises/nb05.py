@@ -8,7 +8,7 @@ from typing import Any
 
 from iamlab.data import load_policy
 
-from .checks import Case, as_document, case_problems, policy_problems
+from .checks import Case, as_document, case_problems, policy_problems, prediction_problems
 from .core import exercise
 
 BUCKET = "account-a-bucket"
@@ -309,22 +309,6 @@ def lab_outcomes() -> dict[str, str]:
     ),
 )
 def _which_credentials(answer: Any) -> list[str]:
-    if answer is None:
-        return ["replace None with the dict of predictions from the notebook"]
-    if not isinstance(answer, dict):
-        return ['answer with a dict: {way: "allowed" or "denied", ...}']
-    problems = []
-    missing = [way for way in WAYS if way not in answer]
-    if missing:
-        problems.append("predict these too: " + "; ".join(missing))
-    truth = lab_outcomes()
-    for way, said in answer.items():
-        if way not in WAYS:
-            problems.append(f"{way!r} is not one of the ways listed in the notebook")
-        elif said is None:
-            problems.append(f'{way}: replace None with "allowed" or "denied"')
-        elif said not in ("allowed", "denied"):
-            problems.append(f'{way}: answer "allowed" or "denied", not {said!r}')
-        elif said != truth[way]:
-            problems.append(f"{way}: not what the lab decides. Ask yourself: {QUESTIONS[way]}")
-    return problems
+    if answer is None or not isinstance(answer, dict):
+        return prediction_problems(answer, {}, {})
+    return prediction_problems(answer, lab_outcomes(), QUESTIONS)

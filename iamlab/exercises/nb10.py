@@ -12,9 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from iamlab.policy import evaluate
-
-from .checks import Case, as_document, case_problems, policy_problems
+from .checks import Case, as_document, case_problems, decide, policy_problems
 from .core import exercise
 
 A, B, C = "111111111111", "222222222222", "333333333333"
@@ -197,15 +195,7 @@ def preview(exercise_id: str, answer: Any) -> pd.DataFrame:
         raise ValueError(problems[0])
     rows = []
     for case in cases(as_document(answer)):  # type: ignore[arg-type]
-        d = evaluate(
-            action=case.action,
-            resource=case.resource,
-            principal=case.principal,
-            context=case.context,
-            identity_policies=case.identity_policies,
-            resource_policy=case.resource_policy,
-            resource_account=case.resource_account,
-        )
+        d = decide(case)
         want = "allowed" if case.expected == "allowed" else "denied"
         got = "allowed" if d else "denied"
         rows.append([case.label, want, d.decision, "ok" if want == got else "WRONG"])

@@ -1,6 +1,6 @@
 """iamlab.scenarios: one builder per seed story, each returning a ready lab and its actors."""
 
-from .base import Actor, Attempt, Scenario, build_world
+from .base import Actor, Attempt, Scenario, build_world, enable_virtual_mfa
 from .stories import (
     ConfusedDeputy,
     CrossAccount,
@@ -43,4 +43,5 @@ __all__ = [
     "build_same_account_ec2",
     "build_self_managed_mfa",
     "build_world",
+    "enable_virtual_mfa",
 ]

@@ -154,7 +154,12 @@ def _policy_text(name: str) -> str:
     return json.dumps(load_policy(name))
 
 
-def _enable_mfa(lab: Lab, iam: Any, user: str) -> str:
+def enable_virtual_mfa(lab: Lab, iam: Any, user: str) -> str:
+    """Create and enable a virtual MFA device for ``user``; return its serial number.
+
+    Uses two consecutive codes as a phone shows them 30 seconds apart; advance the clock
+    30 seconds before using the device again (its codes are single-use).
+    """
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName=user)["VirtualMFADevice"]
     serial = device["SerialNumber"]
     totp = pyotp.TOTP(device["Base32StringSeed"].decode())
@@ -198,7 +203,7 @@ def build_world(
         for group in user.get("groups", []):
             iam.add_user_to_group(GroupName=group, UserName=uname)
         key = iam.create_access_key(UserName=uname)["AccessKey"]
-        serial = _enable_mfa(lab, iam, uname) if user.get("mfa") else None
+        serial = enable_virtual_mfa(lab, iam, uname) if user.get("mfa") else None
         any_mfa = any_mfa or serial is not None
         sc.actors[uname] = Actor(
             uname, account, arn, lab.session(key), key, serial, user.get("detail", "")

@@ -19,7 +19,7 @@ from iamlab.diagrams import Diagram, draw, trust_flow
 from iamlab.diagrams.model import Edge, Node
 from iamlab.policy import evaluate
 
-from .base import Actor, Attempt, Scenario
+from .base import Actor, Attempt, Scenario, enable_virtual_mfa
 
 OIDC_URL = "https://login.example.com"
 OIDC_HOST = "login.example.com"
@@ -120,16 +120,8 @@ def add_user_with_mfa(
     arn = iam.create_user(UserName=name)["User"]["Arn"]
     iam.put_user_policy(UserName=name, PolicyName="Policy", PolicyDocument=json.dumps(policy))
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"][
-        "SerialNumber"
-    ]
-    first = lab.totp(serial)
-    lab.clock.advance(seconds=30)
-    iam.enable_mfa_device(
-        UserName=name, SerialNumber=serial, AuthenticationCode1=first,
-        AuthenticationCode2=lab.totp(serial),
-    )  # fmt: skip
-    lab.clock.advance(seconds=30)  # both codes are spent
+    serial = enable_virtual_mfa(lab, iam, name)
+    lab.clock.advance(seconds=30)  # the codes used to enable the device are spent
     actor = Actor(name, account, arn, lab.session(key), key, serial, detail)
     scenario.actors[name] = actor
     return actor

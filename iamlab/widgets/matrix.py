@@ -55,4 +55,12 @@ def style_matrix(frame: pd.DataFrame) -> Styler:
     notebook's stored output is the same on every run.
     """
     digest = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
-    return frame.style.set_uuid(f"iamlab-{digest}").map(lambda v: _COLOURS.get(str(v), ""))
+    styler = _MatrixStyler(frame).set_uuid(f"iamlab-{digest}")
+    return styler.map(lambda v: _COLOURS.get(str(v), ""))
+
+
+class _MatrixStyler(Styler):
+    """A Styler whose plain-text form is the table itself (no memory address)."""
+
+    def __repr__(self) -> str:
+        return self.data.to_string()

@@ -237,11 +237,10 @@ style_matrix(matrix.reindex(list(sessions))).set_uuid("revoke_by_principal")
 #   role, whenever it was issued.
 # - **federated Bob** (`arn:aws:sts::111111111111:federated-user/Bob`) stops Bob only.
 # - **user token-app** (`arn:aws:iam::111111111111:user/token-app`) stops token-app's own
-#   access keys. The AWS page says more: naming the IAM user that called
-#   `GetFederationToken` denies **every federated user it created**, so Bob and Carol would be
-#   refused as well. The lab does not model that link yet: it compares a federated user's
-#   requests with the federated user's own ARN only, which is why Bob and Carol still get
-#   through in the last column. Trust the AWS page here.
+#   access keys **and every federated user it created**: Bob and Carol are refused too,
+#   because a principal that names the IAM user who called `GetFederationToken` covers the
+#   federated users that call made. That is broader than you may want: it cuts off all of the
+#   application's users at once.
 #
 # All four are explicit denies, so they win over any Allow, and none of them changes the
 # role or token-app's policies.
@@ -342,7 +341,7 @@ print("attach to root:", attempt(lambda: admin_iam.put_user_policy(
 # The panel issues Mary's and Bob's sessions at 09:00, lets the administrator act at 09:05,
 # then has everybody list the bucket, including a new session of Mary's made afterwards.
 # **Try this:** go through the choices one by one and, for each, say beforehand which calls
-# will be refused; the last choice shows the lab's gap with `token-app` described above.
+# will be refused; the last choice reaches every federated user token-app created.
 
 # %%
 from iamlab.widgets import revoking_panel

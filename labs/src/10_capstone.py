@@ -127,6 +127,7 @@ import json
 
 from iamlab import Lab
 from iamlab.notebook import attempt
+from iamlab.scenarios import enable_virtual_mfa
 
 lab = Lab()
 root = lab.create_account("111111111111", name="Production")
@@ -135,12 +136,7 @@ iam.create_user(UserName="Operator")
 iam.put_user_policy(UserName="Operator", PolicyName="Orders",
                     PolicyDocument=json.dumps(orders_policy))
 key = iam.create_access_key(UserName="Operator")["AccessKey"]
-device = iam.create_virtual_mfa_device(VirtualMFADeviceName="Operator")["VirtualMFADevice"]
-serial = device["SerialNumber"]
-code1 = lab.totp(serial)
-lab.clock.advance(seconds=30)
-iam.enable_mfa_device(UserName="Operator", SerialNumber=serial,
-                      AuthenticationCode1=code1, AuthenticationCode2=lab.totp(serial))
+serial = enable_virtual_mfa(lab, iam, "Operator")  # as in notebook 00, two codes 30 s apart
 ddb = root.client("dynamodb")
 for name in ("Orders", "Orders2"):
     ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",

@@ -117,26 +117,36 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _open_and_run_all(browser: object, base: str, notebook: str) -> object:
+def _open_and_run_all(browser: object, base: str, notebook: str, live_text: str) -> object:
+    """Open ``notebook``, run all cells from the Run menu, and wait until the widget whose
+    text includes ``live_text`` is live (rendered by the running kernel)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.set_default_timeout(120000)  # a loaded CI machine can be slow
     # a workspace of its own (reset), so tabs from another test are not restored
     workspace = notebook.split(".")[0].replace("_", "-")
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-    # wait for the kernel, then Run > Run All Cells from the menu, as a learner would
-    page.wait_for_selector(f"{INDICATOR}[data-status='idle']", timeout=60000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    # the execution indicator stays busy until every scheduled cell has run
-    with contextlib.suppress(sync_api.TimeoutError):  # it may have finished already
-        page.wait_for_selector(f"{INDICATOR}[data-status='busy']", timeout=15000)
-    page.wait_for_selector(f"{INDICATOR}[data-status='idle']", timeout=180000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120000)
+    page.wait_for_selector(f"{INDICATOR}[data-status='idle']", timeout=120000)
+    live = page.locator(".jp-OutputArea-output", has_text=live_text)
+    for _ in range(3):  # the menu can miss a click while the page is still settling
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        item = page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first
+        item.wait_for(state="visible", timeout=10000)
+        item.click()
+        with contextlib.suppress(sync_api.TimeoutError):
+            live.first.wait_for(state="visible", timeout=90000)
+            break
+        page.keyboard.press("Escape")
+    else:
+        _shot(page, f"failed_{workspace}.png")
+        pytest.fail(f"{notebook}: the widget never came alive (see build/screenshots)")
+    # wait until no cell is queued or running any more
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-InputPrompt')]"
         ".some(p => p.textContent.includes('*'))",
-        timeout=60000,
+        timeout=180000,
     )
+    page.wait_for_selector(f"{INDICATOR}[data-status='idle']", timeout=120000)
     return page
 
 
@@ -146,7 +156,7 @@ def _shot(page: object, name: str) -> None:
 
 
 def test_start_here_runs_and_its_widget_reacts(jupyter: str, browser: object) -> None:
-    page = _open_and_run_all(browser, jupyter, "00_start_here.ipynb")
+    page = _open_and_run_all(browser, jupyter, "00_start_here.ipynb", "Change the credentials")
     assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
     panel = page.locator(".jp-OutputArea-output", has_text="Change the credentials").first
     panel.scroll_into_view_if_needed()
@@ -164,7 +174,7 @@ def test_start_here_runs_and_its_widget_reacts(jupyter: str, browser: object) ->
 def test_confused_deputy_panel_recolours_the_diagram(jupyter: str, browser: object) -> None:
     notebooks = sorted((ROOT / "labs").glob("08_*.ipynb"))
     assert notebooks, "the confused-deputy notebook labs/08_*.ipynb is missing"
-    page = _open_and_run_all(browser, jupyter, notebooks[0].name)
+    page = _open_and_run_all(browser, jupyter, notebooks[0].name, "Type an external ID")
     assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
     panel = page.locator(".jp-OutputArea-output", has_text="Type an external ID").first
     panel.scroll_into_view_if_needed()

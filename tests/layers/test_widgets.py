@@ -98,3 +98,13 @@ def test_an_impossible_combination_is_explained_not_raised() -> None:
     assert panel.set(who="Nikhil", mfa=True) is None
     assert "has no MFA device yet" in panel.explanation.value
     assert panel.set(who="Sofia") is not None
+
+
+def test_styled_matrix_prints_as_its_table() -> None:
+    table = decision_matrix(
+        lambda credentials: mfa_keys.decide(credentials).decision,
+        {"credentials": list(mfa_keys.CREDENTIALS)},
+    )
+    styled = style_matrix(table)
+    assert repr(styled) == table.to_string()
+    assert "0x" not in repr(styled.set_uuid("x"))
