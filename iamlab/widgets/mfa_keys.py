@@ -10,12 +10,20 @@ from typing import Any
 from iamlab import evaluate
 from iamlab.policy import Decision
 
-CREDENTIALS = (
-    "long-term access keys",
-    "GetSessionToken without MFA",
-    "GetSessionToken with MFA",
-    "AssumeRole with MFA (role session)",
-)
+# each kind of credentials, and the principal that signs a request with them
+PRINCIPALS = {
+    "long-term access keys": "arn:aws:iam::111111111111:user/Sofia",
+    "GetSessionToken without MFA": "arn:aws:iam::111111111111:user/Sofia",
+    "GetSessionToken with MFA": "arn:aws:iam::111111111111:user/Sofia",
+    "AssumeRole with MFA (role session)": (
+        "arn:aws:sts::111111111111:assumed-role/EC2Operator/Sofia"
+    ),
+    "GetFederationToken (federated user)": "arn:aws:sts::111111111111:federated-user/Sofia",
+    "AssumeRoleWithWebIdentity (role session)": (
+        "arn:aws:sts::111111111111:assumed-role/WebOperator/sofia"
+    ),
+}
+CREDENTIALS = tuple(PRINCIPALS)
 OPERATORS = ("Bool", "BoolIfExists")
 ISSUED = "2026-01-15T09:00:00Z"
 
@@ -32,6 +40,8 @@ def context_for(credentials: str, mfa_age: int = 0) -> dict[str, str]:
         }
     if credentials in ("GetSessionToken without MFA", "AssumeRole with MFA (role session)"):
         return {"aws:MultiFactorAuthPresent": "false", "aws:TokenIssueTime": ISSUED}
+    if credentials in CREDENTIALS:  # federated identities: no MFA keys at all (FACTS A.1)
+        return {"aws:TokenIssueTime": ISSUED}
     raise ValueError(f"credentials must be one of {CREDENTIALS}, not {credentials!r}")
 
 
@@ -59,11 +69,15 @@ def mfa_policy(
 def decide(
     credentials: str, operator: str = "Bool", mfa_age: int = 0, max_age: int | None = None
 ) -> Decision:
-    """Sofia stops an instance with ``credentials``; the policy uses ``operator``."""
+    """Sofia stops an instance with ``credentials``; the policy uses ``operator``.
+
+    The same permissions policy is evaluated for every kind (as if the role, or the session
+    policy of a federated user, granted it): only the request context differs.
+    """
     return evaluate(
         action="ec2:StopInstances",
         resource="arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0",
-        principal="arn:aws:iam::111111111111:user/Sofia",
+        principal=PRINCIPALS[credentials],
         context=context_for(credentials, mfa_age),
         identity_policies=[mfa_policy(operator, max_age)],
     )

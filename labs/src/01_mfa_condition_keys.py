@@ -106,7 +106,8 @@ attempts_table(story.play(credentials="GetSessionToken without MFA"))
 #
 # The matrix asks the policy engine about every combination. The fourth row is a role
 # session from `AssumeRole` with MFA, which carries `false` in this lab by default (notebook
-# 02 explains why).
+# 02 explains why). The last two rows are federated identities (`GetFederationToken` and
+# `AssumeRoleWithWebIdentity`), whose requests carry no MFA key at all (notebook 09).
 
 # %%
 from iamlab.widgets import decision_matrix, style_matrix
@@ -121,7 +122,9 @@ matrix = decision_matrix(
 style_matrix(matrix).set_uuid("operators")
 
 # %% [markdown]
-# Only one cell differs: long-term keys. Let's check it against the lab. Anaya, the
+# Only the rows where the key is **absent** differ: long-term keys and the two federated
+# kinds, which `BoolIfExists` lets through although nobody typed an MFA code. Let's check the
+# long-term keys against the lab. Anaya, the
 # administrator, switches the group's policy to `BoolIfExists`, and Sofía tries again with
 # her access keys. (`story.play` would rewind the lab, so from here on we make the calls
 # ourselves.)

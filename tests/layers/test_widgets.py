@@ -47,6 +47,8 @@ def test_mfa_keys_panel_bool_versus_bool_if_exists() -> None:
         ("GetSessionToken without MFA", "implicitDeny", "implicitDeny"),  # key false
         ("GetSessionToken with MFA", "allowed", "allowed"),  # key true
         ("AssumeRole with MFA (role session)", "implicitDeny", "implicitDeny"),  # FACTS A.1
+        ("GetFederationToken (federated user)", "implicitDeny", "allowed"),  # key absent
+        ("AssumeRoleWithWebIdentity (role session)", "implicitDeny", "allowed"),  # key absent
     ],
 )
 def test_facts_table_for_allow_statements(
@@ -71,10 +73,11 @@ def test_decision_matrix_pivots_and_styles() -> None:
     table = decision_matrix(outcome, grid, columns="operator")
     assert list(table.columns) == ["Bool", "BoolIfExists"]
     assert table.loc["long-term access keys", "BoolIfExists"] == "allowed"
-    assert table.shape == (4, 2)
+    assert table.shape == (len(mfa_keys.CREDENTIALS), 2)
     assert "background-color" in style_matrix(table).to_html()
     flat = decision_matrix(outcome, grid)
-    assert list(flat.columns) == ["credentials", "operator", "outcome"] and len(flat) == 8
+    assert list(flat.columns) == ["credentials", "operator", "outcome"]
+    assert len(flat) == 2 * len(mfa_keys.CREDENTIALS)
 
 
 def test_matrix_keeps_the_grid_order_and_a_stable_html_id() -> None:
