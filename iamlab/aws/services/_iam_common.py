@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -212,6 +213,12 @@ def policy_shape(mp: ManagedPolicy, attachments: int) -> dict[str, Any]:
 def document_text(document: str) -> str:
     """The policy JSON as sent (botocore passes strings through unchanged)."""
     return document if isinstance(document, str) else json.dumps(document)
+
+
+def under_path(entities: Iterable[Any], params: dict) -> list[Any]:
+    """Entities whose path starts with the request's ``PathPrefix`` (default ``/``), by name."""
+    prefix = params.get("PathPrefix", "/")
+    return sorted((e for e in entities if e.path.startswith(prefix)), key=lambda e: e.name.lower())
 
 
 def page(items: list[Any], params: dict, key: str) -> dict[str, Any]:

@@ -131,6 +131,26 @@ def issue(call: Call, issued_by: str, kind: Kind, seconds: int, **fields: Any) -
     return s
 
 
+def role_session_response(
+    s: TemporarySession, role: Any, account: str, packed: int | None, **extra: Any
+) -> dict[str, Any]:
+    """The response every AssumeRole* call shares: Credentials, AssumedRoleUser, and
+    PackedPolicySize / SourceIdentity when they apply; ``extra`` adds the call's own fields."""
+    out: dict[str, Any] = {
+        "Credentials": credentials_dict(s),
+        "AssumedRoleUser": {
+            "AssumedRoleId": f"{role.unique_id}:{s.session_name}",
+            "Arn": f"arn:aws:sts::{account}:assumed-role/{role.name}/{s.session_name}",
+        },
+        **extra,
+    }
+    if packed is not None:
+        out["PackedPolicySize"] = packed
+    if s.source_identity:
+        out["SourceIdentity"] = s.source_identity
+    return out
+
+
 def credentials_dict(s: TemporarySession) -> dict[str, Any]:
     """The STS ``Credentials`` structure."""
     return {

@@ -21,6 +21,7 @@ from ._iam_common import (
     group_shape,
     page,
     target_user_name,
+    under_path,
     user_arn,
     user_shape,
 )
@@ -82,10 +83,7 @@ def list_users(call: Call, params: dict) -> dict:
     acct = call.account_state()
     prefix = params.get("PathPrefix", "/")
     call.authorize("iam:ListUsers", f"arn:aws:iam::{acct.account_id}:user{prefix}")
-    users = sorted(
-        (u for u in acct.users.values() if u.path.startswith(prefix)), key=lambda u: u.name.lower()
-    )
-    return page([user_shape(u) for u in users], params, "Users")
+    return page([user_shape(u) for u in under_path(acct.users.values(), params)], params, "Users")
 
 
 @operation("iam", "DeleteUser")
@@ -160,9 +158,7 @@ def list_groups(call: Call, params: dict) -> dict:
     acct = call.account_state()
     prefix = params.get("PathPrefix", "/")
     call.authorize("iam:ListGroups", f"arn:aws:iam::{acct.account_id}:group{prefix}")
-    groups = sorted(
-        (g for g in acct.groups.values() if g.path.startswith(prefix)), key=lambda g: g.name.lower()
-    )
+    groups = under_path(acct.groups.values(), params)
     return page([group_shape(g) for g in groups], params, "Groups")
 
 

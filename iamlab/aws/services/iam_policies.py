@@ -25,6 +25,7 @@ from ._iam_common import (
     policy_shape,
     quoted,
     role_arn,
+    under_path,
     user_arn,
 )
 from ._registry import operation
@@ -239,11 +240,7 @@ def list_policies(call: Call, params: dict) -> dict:
     call.authorize("iam:ListPolicies", "*")
     if params.get("Scope") == "AWS":
         return page([], params, "Policies")
-    prefix = params.get("PathPrefix", "/")
-    items = sorted(
-        (mp for mp in acct.policies.values() if mp.path.startswith(prefix)),
-        key=lambda mp: mp.name.lower(),
-    )
+    items = under_path(acct.policies.values(), params)
     shapes = [policy_shape(mp, attachment_count(acct, mp.arn)) for mp in items]
     if params.get("OnlyAttached"):
         shapes = [s for s in shapes if s["AttachmentCount"]]

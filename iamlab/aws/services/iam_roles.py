@@ -6,7 +6,16 @@ from ..authz import parse
 from ..errors import LabError
 from ..state import Role, StoredPolicy
 from ._call import Call
-from ._iam_common import check_name, check_path, exists, get_role, page, role_arn, role_shape
+from ._iam_common import (
+    check_name,
+    check_path,
+    exists,
+    get_role,
+    page,
+    role_arn,
+    role_shape,
+    under_path,
+)
 from ._registry import operation
 
 TRUST_LIMIT = 2048  # default AssumeRolePolicySizeQuota (whitespace excluded)
@@ -83,10 +92,7 @@ def list_roles(call: Call, params: dict) -> dict:
     acct = call.account_state()
     prefix = params.get("PathPrefix", "/")
     call.authorize("iam:ListRoles", f"arn:aws:iam::{acct.account_id}:role{prefix}")
-    roles = sorted(
-        (r for r in acct.roles.values() if r.path.startswith(prefix)), key=lambda r: r.name.lower()
-    )
-    return page([role_shape(r) for r in roles], params, "Roles")
+    return page([role_shape(r) for r in under_path(acct.roles.values(), params)], params, "Roles")
 
 
 @operation("iam", "UpdateAssumeRolePolicy")

@@ -20,6 +20,7 @@ from ._sts_common import (
     credentials_dict,
     duration,
     issue,
+    role_session_response,
     session_policies,
 )
 
@@ -163,18 +164,7 @@ def assume_role(call: Call, params: dict) -> dict:
         session_policy_arns=arns,
         has_session_policy=bool(policies or arns),
     )
-    out: dict[str, Any] = {
-        "Credentials": credentials_dict(s),
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.unique_id}:{session_name}",
-            "Arn": f"arn:aws:sts::{role_account}:assumed-role/{role.name}/{session_name}",
-        },
-    }
-    if packed is not None:
-        out["PackedPolicySize"] = packed
-    if s.source_identity:
-        out["SourceIdentity"] = s.source_identity
-    return out
+    return role_session_response(s, role, role_account, packed)
 
 
 @operation("sts", "GetFederationToken")

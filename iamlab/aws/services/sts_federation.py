@@ -11,7 +11,6 @@ AssumeRoleWithSAML is in ``sts_saml``.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 from ..clock import iso
 from ..credentials import Caller
@@ -19,7 +18,7 @@ from ..errors import LabError
 from ..federation import verify
 from ._call import Call
 from ._registry import operation
-from ._sts_common import credentials_dict, issue, session_policies
+from ._sts_common import MAX_SESSION, issue, role_session_response, session_policies
 from .iam_providers import provider_name
 
 
@@ -87,11 +86,7 @@ def assume_role_with_web_identity(call: Call, params: dict) -> dict:
         ) from None
     seconds = params.get("DurationSeconds", 3600)
     if seconds > role.max_session_duration:
-        raise LabError(
-            "ValidationError",
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            400,
-        )
+        raise LabError("ValidationError", MAX_SESSION, 400)
     policies, arns, packed = session_policies(call, params, acct.account_id)
     s = issue(
         call,
@@ -107,19 +102,15 @@ def assume_role_with_web_identity(call: Call, params: dict) -> dict:
         session_policy_arns=arns,
         has_session_policy=bool(policies or arns),
     )
-    out: dict[str, Any] = {
-        "Credentials": credentials_dict(s),
-        "SubjectFromWebIdentityToken": claims["sub"],
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.unique_id}:{session_name}",
-            "Arn": f"arn:aws:sts::{acct.account_id}:assumed-role/{role.name}/{session_name}",
-        },
-        "Provider": claims["iss"],
-        "Audience": claims["aud"],
-    }
-    if packed is not None:
-        out["PackedPolicySize"] = packed
-    return out
+    return role_session_response(
+        s,
+        role,
+        acct.account_id,
+        packed,
+        SubjectFromWebIdentityToken=claims["sub"],
+        Provider=claims["iss"],
+        Audience=claims["aud"],
+    )
 
 
 def token_claims(url: str, subject: str, audience: str, now: datetime, ttl: int) -> dict:

@@ -42,7 +42,7 @@ from ..errors import LabError, LabUsageError
 from ..state import AccountState, IdentityProvider
 from ._call import Call
 from ._registry import operation
-from ._sts_common import MAX_SESSION, credentials_dict, issue, session_policies
+from ._sts_common import MAX_SESSION, issue, role_session_response, session_policies
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -559,20 +559,14 @@ def assume_role_with_saml(call: Call, params: dict) -> dict:
         session_policy_arns=arns,
         has_session_policy=bool(policies or arns),
     )
-    out: dict[str, Any] = {
-        "Credentials": credentials_dict(s),
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.unique_id}:{session_name}",
-            "Arn": f"arn:aws:sts::{acct.account_id}:assumed-role/{role.name}/{session_name}",
-        },
-        "Subject": subject,
-        "SubjectType": sub_type,
-        "Issuer": issuer,
-        "Audience": fields["rcpt"],
-        "NameQualifier": qualifier,
-    }
-    if packed is not None:
-        out["PackedPolicySize"] = packed
-    if source_identity is not None:
-        out["SourceIdentity"] = source_identity
-    return out
+    return role_session_response(
+        s,
+        role,
+        acct.account_id,
+        packed,
+        Subject=subject,
+        SubjectType=sub_type,
+        Issuer=issuer,
+        Audience=fields["rcpt"],
+        NameQualifier=qualifier,
+    )
