@@ -131,6 +131,41 @@ def issue(call: Call, issued_by: str, kind: Kind, seconds: int, **fields: Any) -
     return s
 
 
+def federated_role_session(
+    call: Call,
+    issued_by: str,
+    role: Any,
+    account: str,
+    session_name: str,
+    params: dict,
+    source_identity: str | None = None,
+) -> tuple[TemporarySession, int | None]:
+    """A role session for a federated identity (web identity or SAML): the duration within
+    the role's maximum, the session policies, then the credentials. Returns the session and
+    the packed policy size."""
+    seconds = params.get("DurationSeconds", 3600)
+    if seconds > role.max_session_duration:
+        raise LabError("ValidationError", MAX_SESSION, 400)
+    named = dict(params, RoleSessionName=session_name)
+    policies, arns, packed = session_policies(call, named, account)
+    s = issue(
+        call,
+        issued_by,
+        "role",
+        seconds,
+        account=account,
+        role_name=role.name,
+        role_id=role.unique_id,
+        role_arn=role.arn,
+        session_name=session_name,
+        source_identity=source_identity,
+        session_policies=policies,
+        session_policy_arns=arns,
+        has_session_policy=bool(policies or arns),
+    )
+    return s, packed
+
+
 def role_session_response(
     s: TemporarySession, role: Any, account: str, packed: int | None, **extra: Any
 ) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..errors import LabError
 from ..federation import verify
 from ._call import Call
 from ._registry import operation
-from ._sts_common import MAX_SESSION, issue, role_session_response, session_policies
+from ._sts_common import federated_role_session, role_session_response
 from .iam_providers import provider_name
 
 
@@ -84,23 +84,13 @@ def assume_role_with_web_identity(call: Call, params: dict) -> dict:
         raise LabError(
             "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403
         ) from None
-    seconds = params.get("DurationSeconds", 3600)
-    if seconds > role.max_session_duration:
-        raise LabError("ValidationError", MAX_SESSION, 400)
-    policies, arns, packed = session_policies(call, params, acct.account_id)
-    s = issue(
+    s, packed = federated_role_session(
         call,
         "AssumeRoleWithWebIdentity",
-        "role",
-        seconds,
-        account=acct.account_id,
-        role_name=role.name,
-        role_id=role.unique_id,
-        role_arn=role.arn,
-        session_name=session_name,
-        session_policies=policies,
-        session_policy_arns=arns,
-        has_session_policy=bool(policies or arns),
+        role,
+        acct.account_id,
+        session_name,
+        params,
     )
     return role_session_response(
         s,

@@ -42,7 +42,7 @@ from ..errors import LabError, LabUsageError
 from ..state import AccountState, IdentityProvider
 from ._call import Call
 from ._registry import operation
-from ._sts_common import MAX_SESSION, issue, role_session_response, session_policies
+from ._sts_common import federated_role_session, role_session_response
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -539,25 +539,14 @@ def assume_role_with_saml(call: Call, params: dict) -> dict:
             )
         except LabError:
             raise LabError("AccessDenied", NOT_AUTHORIZED, 403) from None
-    seconds = params.get("DurationSeconds", 3600)
-    if seconds > role.max_session_duration:
-        raise LabError("ValidationError", MAX_SESSION, 400)
-    named = dict(params, RoleSessionName=session_name)
-    policies, arns, packed = session_policies(call, named, acct.account_id)
-    s = issue(
+    s, packed = federated_role_session(
         call,
         "AssumeRoleWithSAML",
-        "role",
-        seconds,
-        account=acct.account_id,
-        role_name=role.name,
-        role_id=role.unique_id,
-        role_arn=role.arn,
-        session_name=session_name,
+        role,
+        acct.account_id,
+        session_name,
+        params,
         source_identity=source_identity,
-        session_policies=policies,
-        session_policy_arns=arns,
-        has_session_policy=bool(policies or arns),
     )
     return role_session_response(
         s,
