@@ -11,17 +11,18 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told (containers, CI machines)
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab labs test unit notebooks lint format bench diagrams clean
+.PHONY: lab labs test unit notebooks lint format bench diagrams clean binder binder-check
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[lab,test]'
 	@touch $(STAMP)
 
 lab: $(STAMP)
+	$(BIN)/python -m tools.lab_setup
 	$(BIN)/jupyter lab --port=$(PORT) $(AS_ROOT) $(LAB_ARGS) labs/00_start_here.ipynb
 
-test: lint unit notebooks
+test: lint unit notebooks binder-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check iamlab tests benchmarks tools
@@ -47,6 +48,29 @@ bench: $(STAMP)
 
 diagrams: $(STAMP)
 	$(BIN)/iamlab diagrams --out diagrams/
+
+# Binder installs binder/requirements.txt (the pinned run-time closure), then runs
+# binder/postBuild.  `make binder` regenerates the list; `make binder-check` builds
+# that environment the way repo2docker does (cached by the binder files' hash) and
+# runs the notebooks under nbval inside it.
+BINDER_HASH = $(shell cat binder/requirements.txt binder/runtime.txt | sha256sum | cut -c1-12)
+BINDER_ENV  = build/binder-$(BINDER_HASH)
+
+binder: $(STAMP)
+	$(BIN)/python -m tools.binder write
+
+binder-check: $(STAMP)
+	$(BIN)/python -m tools.binder check
+	@test -f $(BINDER_ENV)/.installed || { \
+		rm -rf $(BINDER_ENV) && $(PYTHON) -m venv $(BINDER_ENV) && \
+		$(BINDER_ENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+			-r binder/requirements.txt && \
+		$(BINDER_ENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+			-c constraints.txt pytest nbval && \
+		touch $(BINDER_ENV)/.installed; }
+	PATH="$(CURDIR)/$(BINDER_ENV)/bin:$$PATH" bash binder/postBuild
+	$(BINDER_ENV)/bin/python -m pytest -q --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg labs/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
