@@ -12,6 +12,8 @@ LAB_ARGS ?=
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab labs test unit notebooks lint format bench diagrams clean binder binder-check
+.PHONY: site site-test
+.PHONY: browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,14 +24,20 @@ lab: $(STAMP)
 	$(BIN)/python -m tools.lab_setup
 	$(BIN)/jupyter lab --port=$(PORT) $(AS_ROOT) $(LAB_ARGS) labs/00_start_here.ipynb
 
-test: lint unit notebooks binder-check
+test: lint unit browser notebooks binder-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check iamlab tests benchmarks tools
 	$(BIN)/ruff format --check iamlab tests benchmarks tools
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not browser"
+
+# JupyterLab in headless Chromium (tests/browser): stored diagrams render before any cell
+# runs, and each panel redraws the changed arrow on screen. Needs /usr/bin/chromium.
+browser: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:randomly -m browser tests/browser
 
 notebooks: $(STAMP)
 	$(BIN)/python -m tools.notebooks check
@@ -71,6 +79,24 @@ binder-check: $(STAMP)
 	PATH="$(CURDIR)/$(BINDER_ENV)/bin:$$PATH" bash binder/postBuild
 	$(BINDER_ENV)/bin/python -m pytest -q --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg labs/
+
+# The lab as a static JupyterLite site (docs/site.md): `make site` builds _site/ in its
+# own environment (.venv-site), downloads cached by content hash under build/site-cache;
+# `make site-test` runs notebook 08 in it in Chromium, offline.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+
+$(SITE_STAMP): site/requirements-site.txt
+	@test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r site/requirements-site.txt
+	@touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python -m tools.site build
+
+site-test: site $(STAMP)
+	IAMLAB_SITE_TEST=require $(BIN)/python -m pytest -q -p no:randomly tests/site
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

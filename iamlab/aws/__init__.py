@@ -9,6 +9,6 @@
 
 from .clock import Clock
 from .errors import LabError, LabUsageError
-from .lab import Lab
+from .lab import Lab, LabSnapshot
 
-__all__ = ["Clock", "Lab", "LabError", "LabUsageError"]
+__all__ = ["Clock", "Lab", "LabError", "LabSnapshot", "LabUsageError"]

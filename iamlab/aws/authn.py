@@ -1,7 +1,7 @@
 """Authentication: from the access key a client signs with to the :class:`Caller`.
 
-Also applies the credential-scope rules of FACTS A.6 (which APIs temporary
-credentials of each kind may call at all).
+Also applies the credential-scope rules of ``docs/aws-behaviour.md``, "Lab decisions"
+D6 (which APIs temporary credentials of each kind may call at all).
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ def _fail(service: str, which: str) -> LabError:
 
 
 def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) -> Caller:
-    """The caller behind ``credentials`` (botocore frozen credentials) or a LabError."""
+    """The caller behind ``credentials`` (botocore frozen credentials) or a LabError.
+
+    Credentials belong to the unique id (``AIDA...``, ``AROA...``) of the user or role
+    that got them, not to its name: once that user or role is deleted they are refused
+    like any unknown key (``InvalidClientTokenId``, "The security token included in the
+    request is invalid."), and a new user or role of the same name never revives them
+    (``docs/aws-behaviour.md``, "Revoking sessions").
+    """
     if not signed:
         return ANONYMOUS
     if credentials is None or credentials.access_key == "ANONYMOUS":
@@ -31,14 +38,14 @@ def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) 
     account_id = lab.key_index.get(key_id)
     if account_id is not None:
         acct = lab.accounts[account_id]
-        key = acct.access_keys.get(key_id)
+        key = acct.raw("access_keys").get(key_id)
         if key is None or key.status != "Active" or token:
             raise _fail(service, "unknown_key")
         if secret != key.secret:
             raise _fail(service, "bad_signature")
         if key.user is None:
             return root_caller(account_id, key_id)
-        user = acct.user(key.user)
+        user = _live_user(acct, key.user, key.user_id)
         if user is None:
             raise _fail(service, "unknown_key")
         return user_caller(account_id, user.name, user.arn, user.unique_id, key_id)
@@ -49,13 +56,26 @@ def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) 
         raise _fail(service, "bad_signature")
     if lab.clock.now() >= session.expiration:
         raise _fail(service, "expired")
+    home = lab.accounts.get(session.account)
     user_arn = None
-    if session.kind == "user":
-        user = lab.accounts[session.account].user(session.user or "")
-        if user is None or user.unique_id != session.user_id:
+    if session.kind in ("user", "federated") and session.user is not None:
+        user = _live_user(home, session.user, session.user_id) if home else None
+        if user is None:  # GetSessionToken / GetFederationToken: they die with their user
             raise _fail(service, "unknown_key")
         user_arn = user.arn
+    elif session.kind == "role":
+        role = home.raw("roles").get((session.role_name or "").lower()) if home else None
+        if role is None or role.unique_id != session.role_id:  # they die with their role
+            raise _fail(service, "unknown_key")
     return session_caller(session, user_arn)
+
+
+def _live_user(acct: Any, name: str, unique_id: str | None) -> Any:
+    """The user ``name`` if it is still the one with ``unique_id`` (else None)."""
+    user = acct.raw("users").get(name.lower())
+    if user is None or (unique_id is not None and user.unique_id != unique_id):
+        return None
+    return user
 
 
 _GST_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
@@ -63,7 +83,8 @@ _GFT_STS = frozenset({"GetCallerIdentity"})
 
 
 def check_scope(caller: Caller, service: str, operation: str) -> None:
-    """Refuse calls that temporary credentials of this kind can never make (FACTS A.6)."""
+    """Refuse calls that temporary credentials of this kind can never make
+    (``docs/aws-behaviour.md``, "Lab decisions" D6)."""
     s = caller.session
     if s is None:
         return
@@ -71,7 +92,8 @@ def check_scope(caller: Caller, service: str, operation: str) -> None:
         raise LabError("AccessDenied", f"Cannot call {operation} with session credentials", 403)
     if s.issued_by == "GetSessionToken":
         if service == "iam" and not s.mfa_present:
-            # Observed AWS behaviour (FACTS 4): InvalidClientTokenId, not AccessDenied.
+            # Observed AWS behaviour (docs/aws-behaviour.md, "STS"): InvalidClientTokenId,
+            # not AccessDenied.
             raise _fail(service, "unknown_key")
         if service == "sts" and operation not in _GST_STS:
             raise _denied(caller, service, operation, "GetSessionToken credentials")

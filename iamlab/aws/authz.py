@@ -2,7 +2,9 @@
 
 The engine (:mod:`iamlab.policy`) is pure; this module supplies it with the
 caller's identity policies, permissions boundary and session policies as they
-are *now* (policy changes take effect instantly, FACTS A.4).
+are *now* (policy changes take effect instantly: ``docs/aws-behaviour.md``, "Lab
+decisions" D4). It only reads the lab's state (through ``AccountState.raw``), so a
+call's undo journal copies nothing for it.
 """
 
 from __future__ import annotations
@@ -41,27 +43,30 @@ def parse(document: str | dict, kind: str, label: str) -> Any:
 
 def _attached(acct: AccountState, entity: Principal) -> list[Any]:
     out = []
+    policies = acct.raw("policies")
     for arn in entity.attached:
-        mp = acct.policies.get(arn)
+        mp = policies.get(arn)
         if mp is not None:
             out.append(mp.default.policy.parsed)
     return out
 
 
 def _user_policies(acct: AccountState, user_name: str) -> tuple[list[Any], list[Any] | None]:
-    user = acct.user(user_name)
+    user = acct.raw("users").get(user_name.lower())
     if user is None:  # deleted since the credentials were issued
         return [], None
     policies = [p.parsed for p in user.inline.values()] + _attached(acct, user)
-    for group in acct.groups_of(user.name):
-        policies += [p.parsed for p in group.inline.values()] + _attached(acct, group)
+    key = user.name.lower()
+    for group in acct.raw("groups").values():
+        if key in group.members:
+            policies += [p.parsed for p in group.inline.values()] + _attached(acct, group)
     return policies, _boundary(acct, user.boundary)
 
 
 def _boundary(acct: AccountState, arn: str | None) -> list[Any] | None:
     if arn is None:
         return None
-    mp = acct.policies.get(arn)
+    mp = acct.raw("policies").get(arn)
     return [mp.default.policy.parsed] if mp is not None else None
 
 
@@ -77,8 +82,8 @@ def caller_policies(lab: Lab, caller: Caller) -> dict[str, Any]:
     elif caller.kind == "user":
         identity, boundaries = _user_policies(acct, caller.username or "")
     elif caller.kind == "role" and s is not None:
-        role = acct.role(s.role_name or "")
-        if role is not None and role.arn == s.role_arn:
+        role = acct.raw("roles").get((s.role_name or "").lower())
+        if role is not None and role.unique_id == s.role_id:  # the role, not a namesake
             identity = [p.parsed for p in role.inline.values()] + _attached(acct, role)
             boundaries = _boundary(acct, role.boundary)
     elif caller.kind == "federated" and s is not None:
@@ -88,12 +93,13 @@ def caller_policies(lab: Lab, caller: Caller) -> dict[str, Any]:
             identity, boundaries = _user_policies(acct, s.user)
     if s is not None and (s.kind in ("role", "federated")):
         if s.kind == "federated" and not s.has_session_policy:
-            # GetFederationToken without a session policy: no permissions (FACTS 4).
+            # GetFederationToken without a session policy: no permissions
+            # (docs/aws-behaviour.md, "STS").
             session_policies = [parse(_NO_SESSION_POLICY, "session", _NO_SESSION_LABEL)]
         elif s.has_session_policy:
             session_policies = list(s.session_policies)
             for arn in s.session_policy_arns:
-                mp = acct.policies.get(arn) if acct else None
+                mp = acct.raw("policies").get(arn) if acct else None
                 if mp is not None:
                     session_policies.append(mp.default.policy.parsed)
     return {
@@ -109,7 +115,7 @@ def _principal(lab: Lab, caller: Caller) -> Any:
     if caller.kind != "federated" or s is None or s.user is None:
         return caller.arn
     acct = lab.accounts.get(caller.account)
-    user = acct.user(s.user) if acct is not None else None
+    user = acct.raw("users").get(s.user.lower()) if acct is not None else None
     parent = user.arn if user is not None else f"arn:aws:iam::{caller.account}:user/{s.user}"
     return federated_caller(caller.arn, parent)
 

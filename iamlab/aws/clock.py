@@ -2,11 +2,15 @@
 
 Nothing in :mod:`iamlab.aws` reads wall time; every timestamp (credential
 expiry, MFA codes, ``aws:CurrentTime``, the trail) comes from a :class:`Clock`.
+A lab's clock shares the lab's lock, so ``advance`` waits for the call being
+answered: a call never sees the time jump halfway through.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 DEFAULT_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=timezone.utc)
 
@@ -36,9 +40,22 @@ def iso(when: datetime) -> str:
 class Clock:
     """Virtual UTC time for one lab."""
 
-    def __init__(self, start: datetime | str = DEFAULT_START) -> None:
+    def __init__(self, start: datetime | str = DEFAULT_START, lock: Any = None) -> None:
         self._start = parse_instant(start)
         self._now = self._start
+        self._lock = lock if lock is not None else threading.RLock()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Clock:
+        twin = Clock(self._start)
+        twin._now = self._now
+        return twin
+
+    def set(self, now: datetime, start: datetime | None = None) -> None:
+        """Put the clock at ``now`` (and its start at ``start``): a restored lab snapshot."""
+        with self._lock:
+            if start is not None:
+                self._start = start
+            self._now = now
 
     @property
     def start(self) -> datetime:
@@ -60,12 +77,14 @@ class Clock:
         delta = timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days)
         if delta < timedelta(0):
             raise ValueError("the lab clock only moves forward")
-        self._now = self._now + delta
-        return self._now
+        with self._lock:
+            self._now = self._now + delta
+            return self._now
 
     def reset(self) -> None:
         """Go back to the start instant (used by ``Lab.reset``)."""
-        self._now = self._start
+        with self._lock:
+            self._now = self._start
 
     def __repr__(self) -> str:
         return f"Clock(now={iso(self._now)!r})"

@@ -1,6 +1,7 @@
 """The request context (global condition keys) of a call, from its caller and the clock.
 
-FACTS.md Part A.1 and section 1.3 decide which keys are present for which
+``docs/aws-behaviour.md`` ("Lab decisions" D1 and "Condition keys") decides which
+keys are present for which
 credentials. Values are strings, as AWS passes them to conditions.
 """
 

@@ -1,7 +1,8 @@
 """Who is calling: temporary sessions, the authenticated caller, and MFA derivation.
 
-The MFA rules are FACTS.md Part A.1; the functions :func:`session_token_mfa`
-and :func:`role_session_mfa` are pure so they can be property-tested.
+The MFA rules are ``docs/aws-behaviour.md``, "Lab decisions" D1; the functions
+:func:`session_token_mfa` and :func:`role_session_mfa` are pure so they can be
+property-tested.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ ANONYMOUS = Caller(
 
 
 def session_token_mfa(caller_is_root: bool, mfa_ok: bool, now: datetime) -> MfaState:
-    """MFA state of GetSessionToken credentials (FACTS A.1).
+    """MFA state of GetSessionToken credentials (``docs/aws-behaviour.md``, D1).
 
     A valid code gives ``true`` and an age counted from now; no code gives ``false``;
     the root user always gets ``false`` (no MFA-protected API access for root).
@@ -165,7 +166,7 @@ def role_session_mfa(
     now: datetime,
     mode: RoleSessionMfa = "mfa_page",
 ) -> MfaState:
-    """MFA state of a role session created by AssumeRole (FACTS A.1).
+    """MFA state of a role session created by AssumeRole (``docs/aws-behaviour.md``, D1).
 
     * long-term keys: ``false``; with a valid code and ``mode="propagate"``: ``true``, age from now;
     * GetSessionToken credentials with MFA: ``true``, age from the original MFA;

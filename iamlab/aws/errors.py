@@ -10,13 +10,18 @@ from __future__ import annotations
 
 
 class LabError(Exception):
-    """A service error with an AWS error code, message and HTTP status."""
+    """A service error with an AWS error code, message and HTTP status.
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    ``note`` is the lab's own word on the error, shown in the trail only (never in the
+    message boto3 sees), where AWS words two different failures alike.
+    """
+
+    def __init__(self, code: str, message: str, status: int = 400, note: str = "") -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.note = note
 
 
 class LabUsageError(ValueError):

@@ -2,13 +2,15 @@
 
 Each kind of id has its own counter, and each value is derived by hashing
 ``(seed, kind, n)``, so adding a call of one kind (say, a request id) never
-shifts the ids of another kind (say, access keys).
+shifts the ids of another kind (say, access keys). Counters are taken under a
+lock, so threads never receive the same id.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 import uuid
 
 # Unique-ID prefixes (IAM User Guide, "IAM identifiers").
@@ -33,10 +35,30 @@ class IdGenerator:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         self._counters: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {"seed": self.seed, "_counters": dict(self._counters)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.seed = state["seed"]
+        self._counters = dict(state["_counters"])
+        self._lock = threading.Lock()
+
+    def counters(self) -> dict[str, int]:
+        """How many ids of each kind were handed out (to save and :meth:`set_counters`)."""
+        with self._lock:
+            return dict(self._counters)
+
+    def set_counters(self, counters: dict[str, int]) -> None:
+        """Continue from saved counters (a restored snapshot, an undone call)."""
+        with self._lock:
+            self._counters = dict(counters)
 
     def _bytes(self, kind: str, length: int) -> bytes:
-        n = self._counters.get(kind, 0)
-        self._counters[kind] = n + 1
+        with self._lock:
+            n = self._counters.get(kind, 0)
+            self._counters[kind] = n + 1
         out = b""
         block = 0
         while len(out) < length:
@@ -74,4 +96,5 @@ class IdGenerator:
 
     def reset(self) -> None:
         """Forget all counters: the next ids repeat those of a fresh generator."""
-        self._counters.clear()
+        with self._lock:
+            self._counters.clear()

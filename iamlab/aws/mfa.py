@@ -1,8 +1,9 @@
 """MFA devices: RFC 6238 TOTP at the lab's virtual clock (6 digits, 30 s, SHA-1).
 
-Rules (FACTS Part A.2): a code is accepted for the current step and one step
-either side; a code already accepted for the same device is refused if presented
-again; EnableMFADevice and ResyncMFADevice need two consecutive codes.
+Rules (``docs/aws-behaviour.md``, "Lab decisions" D2): a code is accepted for the
+current step and one step either side; a code already accepted for the same device
+is refused if presented again; EnableMFADevice and ResyncMFADevice need two
+consecutive codes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pyotp
-import segno
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -37,8 +37,16 @@ def otpauth_uri(device_name: str, account_name: str, seed: str) -> str:
     return f"otpauth://totp/{label}?secret={seed}"
 
 
-def qr_png(uri: str) -> bytes:
-    """A real PNG of the QR code for ``uri`` (made with segno)."""
+def qr_png(uri: str) -> bytes | None:
+    """A real PNG of the QR code for ``uri`` (made with segno), or None without segno.
+
+    segno comes with the ``lab`` extra; ``pip install iamlab`` alone still emulates
+    MFA devices, and CreateVirtualMFADevice then omits the optional ``QRCodePNG``.
+    """
+    try:
+        import segno
+    except ImportError:
+        return None
     buffer = io.BytesIO()
     segno.make(uri, error="m").save(buffer, kind="png", scale=4)
     return buffer.getvalue()
@@ -86,6 +94,12 @@ class MfaDevice:
                 self.used_steps.add(s)
                 return True
         return False
+
+    def was_used(self, code: str, now: datetime) -> bool:
+        """True when ``code`` is one of this device's codes of the accepted window that was
+        already accepted once (so refusing it means "used twice", not "wrong")."""
+        centre = step_at(now) + self.server_offset
+        return any(s in self.used_steps for s in self._match(code, centre, WINDOW))
 
     def accept_pair(self, code1: str, code2: str, now: datetime, resync: bool = False) -> bool:
         """Two consecutive codes (Enable/ResyncMFADevice); resync also learns the offset."""

@@ -3,7 +3,8 @@
 Plain dataclasses, no behaviour beyond lookups. Names are unique without regard
 to case (as in IAM), so maps are keyed by the lower-cased name and keep the
 original spelling in the entity; dicts keep insertion order, so iteration is
-deterministic.
+deterministic. :class:`AccountState` hands its parts to the running call's undo
+journal (:mod:`iamlab.aws.atomic`) the first time the call touches them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .atomic import MISSING, copy_state, touch
 from .mfa import MfaDevice
 
 
@@ -114,6 +116,7 @@ class AccessKey:
     user: str | None  # lower-cased user name; None for root
     created: datetime
     status: str = "Active"
+    user_id: str | None = None  # the owner's unique id (AIDA...): keys die with their user
 
 
 @dataclass
@@ -129,23 +132,107 @@ class IdentityProvider:
     metadata: str = ""
 
 
-@dataclass
-class AccountState:
-    """One account: its root user's keys and all of its IAM."""
+_AREAS = (
+    "users",
+    "groups",
+    "roles",
+    "policies",
+    "access_keys",
+    "mfa_devices",
+    "providers",
+    "aliases",
+    "password_policy",
+    "extra",
+)
 
-    account_id: str
-    name: str
-    created: datetime
-    users: dict[str, User] = field(default_factory=dict)
-    groups: dict[str, Group] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    policies: dict[str, ManagedPolicy] = field(default_factory=dict)  # by ARN
-    access_keys: dict[str, AccessKey] = field(default_factory=dict)  # by key id
-    mfa_devices: dict[str, MfaDevice] = field(default_factory=dict)  # by serial
-    providers: dict[str, IdentityProvider] = field(default_factory=dict)  # by ARN
-    aliases: list[str] = field(default_factory=list)
-    password_policy: dict | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # per-service state (s3, ec2, ...)
+
+def _area(name: str, doc: str) -> property:
+    """An account attribute that the running call's journal copies on first touch."""
+
+    def get(self: AccountState) -> Any:
+        value = self._state[name]
+        touch(self, name, value)
+        return value
+
+    def put(self: AccountState, value: Any) -> None:
+        touch(self, name, self._state[name])
+        self._state[name] = value
+
+    return property(get, put, doc=doc)
+
+
+class AccountState:
+    """One account: its root user's keys, all of its IAM, and per-service state.
+
+    Each mutable part is an *area* (``users``, ``roles``, ..., and one area per service
+    in ``extension``). Reading an area while a call runs lets the call's journal keep a
+    copy of it, so a failed call leaves the account exactly as it was
+    (:mod:`iamlab.aws.atomic`). Code that only reads (authentication, policy
+    evaluation) uses :meth:`raw` and copies nothing.
+    """
+
+    users = _area("users", "IAM users by lower-cased name.")
+    groups = _area("groups", "IAM groups by lower-cased name.")
+    roles = _area("roles", "IAM roles by lower-cased name.")
+    policies = _area("policies", "Customer-managed policies by ARN.")
+    access_keys = _area("access_keys", "Long-term access keys (users' and root's) by key id.")
+    mfa_devices = _area("mfa_devices", "Virtual MFA devices by serial number.")
+    providers = _area("providers", "OIDC and SAML identity providers by ARN.")
+    aliases = _area("aliases", "Account aliases.")
+    password_policy = _area("password_policy", "The account password policy, or None.")
+    extra = _area("extra", "Per-service state by service name (prefer :meth:`extension`).")
+
+    def __init__(self, account_id: str, name: str, created: datetime) -> None:
+        self.account_id = account_id
+        self.name = name
+        self.created = created
+        self._state: dict[str, Any] = {
+            "users": {},
+            "groups": {},
+            "roles": {},
+            "policies": {},
+            "access_keys": {},
+            "mfa_devices": {},
+            "providers": {},
+            "aliases": [],
+            "password_policy": None,
+            "extra": {},
+        }
+
+    def raw(self, area: str) -> Any:
+        """An area without journaling it: only for code that never changes it."""
+        return self._state[area]
+
+    def restore_area(self, area: str, value: Any) -> None:
+        """Put back an area (or one service's extension) saved by a call's journal."""
+        if area.startswith("extra:"):
+            service = area[len("extra:") :]
+            if value is MISSING:
+                self._state["extra"].pop(service, None)
+            else:
+                self._state["extra"][service] = value
+        else:
+            self._state[area] = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccountState):
+            return NotImplemented
+        return (self.account_id, self.name, self.created, self._state) == (
+            other.account_id,
+            other.name,
+            other.created,
+            other._state,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AccountState:
+        twin = AccountState(self.account_id, self.name, self.created)
+        twin._state = copy_state(self._state, memo)
+        return twin
+
+    def __repr__(self) -> str:
+        return f"AccountState({self.account_id!r}, name={self.name!r})"
 
     @property
     def root_arn(self) -> str:
@@ -185,6 +272,8 @@ class AccountState:
 
     def extension(self, service: str, factory: Any = dict) -> Any:
         """Per-service state for service modules (created on first use)."""
-        if service not in self.extra:
-            self.extra[service] = factory()
-        return self.extra[service]
+        extra = self._state["extra"]
+        touch(self, f"extra:{service}", extra.get(service, MISSING))
+        if service not in extra:
+            extra[service] = factory()
+        return extra[service]

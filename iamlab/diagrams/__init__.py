@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .from_lab import lab_flow, trail_calls
 from .from_scenario import trust_flow
 from .model import Edge, Node, TrustFlow
 from .render import Diagram, draw
@@ -13,9 +14,28 @@ if TYPE_CHECKING:
     from iamlab.scenarios.base import Attempt, Scenario
 
 
-def story_diagram(scenario: Scenario, attempts: Iterable[Attempt] = ()) -> Diagram:
-    """The trust-flow diagram of ``scenario`` with ``attempts`` drawn as coloured calls."""
-    return draw(trust_flow(scenario, attempts))
+def story_diagram(
+    scenario: Scenario, attempts: Iterable[Attempt] = (), legend: bool = True, title: bool = True
+) -> Diagram:
+    """The trust-flow diagram of ``scenario``'s lab now, with ``attempts`` drawn as calls."""
+    return draw(trust_flow(scenario, attempts), legend=legend, title=title)
 
 
-__all__ = ["Diagram", "Edge", "Node", "TrustFlow", "draw", "story_diagram", "trust_flow"]
+def lab_diagram(lab: Any, title: str = "The lab", calls: Iterable[Any] = ()) -> Diagram:
+    """The trust-flow diagram of any ``Lab``: everything in it, and ``calls`` drawn as coloured
+    arrows (a story's attempts, or ``trail_calls(lab, since=n)``: the calls in the trail)."""
+    return draw(lab_flow(lab, title, calls))
+
+
+__all__ = [
+    "Diagram",
+    "Edge",
+    "Node",
+    "TrustFlow",
+    "draw",
+    "lab_diagram",
+    "lab_flow",
+    "story_diagram",
+    "trail_calls",
+    "trust_flow",
+]

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from iamlab.scenarios import BUILDERS
+
+from .from_scenario import trust_flow
+from .render import Diagram, draw
 
 
-def story_diagrams() -> dict[str, object]:
+def story_diagrams() -> dict[str, Diagram]:
     """Each story's diagram after its default calls, by scenario name."""
-    from iamlab.scenarios import BUILDERS  # the scenarios layer sits above the diagrams
-
-    from .from_scenario import trust_flow
-    from .render import draw
-
     out = {}
     for name, build in BUILDERS.items():
-        scenario = build()
+        scenario: Any = build()
         out[name] = draw(trust_flow(scenario, scenario.play()))
     return out
 
@@ -26,5 +27,5 @@ def write_diagrams(folder: str | Path) -> list[Path]:
     written = []
     for name, diagram in story_diagrams().items():
         for suffix in (".dot", ".svg"):
-            written.append(diagram.save(folder / f"{name}{suffix}"))  # type: ignore[attr-defined]
+            written.append(diagram.save(folder / f"{name}{suffix}"))
     return written

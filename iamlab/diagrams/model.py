@@ -24,7 +24,10 @@ NODE_KINDS = (
     "provider",
 )
 EDGE_KINDS = ("trust", "member", "permission", "mfa", "call")
-DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "error")
+# what happened to a call: IAM's three decisions, "refused" (turned away before any policy
+# was evaluated: a wrong, reused or expired MFA code, an unknown key, an expired token) and
+# "error" (allowed, but the service failed the request, e.g. NoSuchKey)
+DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "refused", "error")
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Edge:
     label: str = ""
     decision: str | None = None
     count: int = 1
+    note: str = ""  # for calls: the service's message or the policy that decided
 
     def __post_init__(self) -> None:
         if self.kind not in EDGE_KINDS:
@@ -78,17 +82,45 @@ class TrustFlow:
         return node
 
     def add_edge(self, edge: Edge) -> Edge:
-        """Add ``edge``; a repeated call of the same kind updates the earlier one."""
+        """Add ``edge``; a relation already drawn, or the same call again, is counted once.
+
+        The same call (same caller, target, words and decision) made again is drawn
+        once with its count.
+        """
         for existing in self.edges:
-            if (existing.source, existing.target, existing.kind, existing.label) == (
+            same = (existing.source, existing.target, existing.kind, existing.label) == (
                 edge.source,
                 edge.target,
                 edge.kind,
                 edge.label,
-            ) and edge.kind != "call":
+            )
+            if not same:
+                continue
+            if edge.kind != "call":
+                return existing
+            if (existing.decision, existing.note) == (edge.decision, edge.note):
+                existing.count += edge.count
                 return existing
         self.edges.append(edge)
         return edge
 
     def node(self, node_id: str) -> Node | None:
+        """The node with id ``node_id``, or None."""
         return next((n for n in self.nodes if n.id == node_id), None)
+
+    def calls(self) -> list[Edge]:
+        """The call edges, in the order they were made."""
+        return [e for e in self.edges if e.kind == "call"]
+
+    def summary(self) -> str:
+        """One line: the title and what each call got (the text form of a diagram)."""
+        names = {n.id: n.label for n in self.nodes}
+        calls = [
+            f"{names.get(e.source, e.source)} {e.label.splitlines()[0]} "
+            f"{names.get(e.target, e.target)}: {e.decision}"
+            + (f" x{e.count}" if e.count > 1 else "")
+            for e in self.calls()
+        ]
+        accounts = ", ".join(self.accounts.values())
+        what = "; ".join(calls) if calls else "no calls yet"
+        return f"{self.title} [{accounts}] - {what}"

@@ -1,21 +1,39 @@
 """Drawing a :class:`TrustFlow` with the graphviz package and the graphviz-pure renderer.
 
 The SVG comes from the ``graphviz-pure`` wheel's ``dot``-compatible binary, so it
-is the same on every machine (and needs no system Graphviz).
+is the same on every machine (and needs no system Graphviz). Diagrams are laid out
+top to bottom with account clusters stacked and labels wrapped, so that they fit a
+900 px column; the SVG keeps its viewBox and scales down with its container.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import graphviz
+from graphviz.quoting import quote
 
+from . import browser
 from .model import Edge, Node, TrustFlow
-from .style import DECISION_COLOURS, DECISION_WORDS, EDGE_STYLES, FONT, KIND_WORDS, NODE_STYLES
+from .style import (
+    DECISION_COLOURS,
+    DECISION_LINES,
+    DECISION_WORDS,
+    EDGE_STYLES,
+    FONT,
+    FONT_SIZES,
+    KIND_WORDS,
+    LEGEND,
+    NODE_STYLES,
+)
+from .words import wrap
 
 
 class RendererMissing(RuntimeError):
@@ -46,24 +64,46 @@ def run_renderer(source: str, fmt: str) -> bytes:
     return proc.stdout
 
 
+@lru_cache(maxsize=64)
+def _svg_of(source: str) -> str:
+    """The SVG of DOT ``source``, laid out once (the same source gives the same bytes), so
+    a panel that comes back to a state it showed before draws it at once."""
+    return run_renderer(source, "svg").decode("utf-8")
+
+
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def fit_to_container(svg: str) -> str:
+    """The SVG scaled to its container: viewBox kept, never wider than the column it is in."""
+    return _SVG_SIZE.sub(
+        r'<svg width="\1pt" height="\2pt" style="max-width: 100%; height: auto"', svg, count=1
+    )
+
+
 class Diagram:
     """A rendered trust-flow diagram; shows itself as SVG in Jupyter."""
 
-    def __init__(self, graph: graphviz.Digraph, title: str) -> None:
+    def __init__(self, graph: graphviz.Digraph, title: str, summary: str = "") -> None:
         self.graph = graph
         self.title = title
-        self._svg: str | None = None
+        self.summary = summary or title
+        self._raw: str | None = None
 
     @property
     def source(self) -> str:
         """The DOT source."""
         return self.graph.source
 
+    def raw_svg(self) -> str:
+        """The SVG exactly as graphviz-pure wrote it (laid out once, then cached)."""
+        if self._raw is None:
+            self._raw = _svg_of(self.source)
+        return self._raw
+
     def svg(self) -> str:
-        """The diagram as SVG text (laid out once, then cached)."""
-        if self._svg is None:
-            self._svg = run_renderer(self.source, "svg").decode("utf-8")
-        return self._svg
+        """The diagram as SVG text that scales down to fit its container."""
+        return fit_to_container(self.raw_svg())
 
     def png(self) -> bytes:
         """The diagram as PNG bytes."""
@@ -82,110 +122,261 @@ class Diagram:
             raise ValueError(f"cannot save a diagram as {path.suffix!r}; use .svg, .png or .dot")
         return path
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        return {"image/svg+xml": self.svg(), "text/plain": f"<Diagram: {self.title}>"}
+    def text(self) -> str:
+        """One line saying what the diagram shows (its form where pictures are not shown)."""
+        return f"Trust-flow diagram: {self.summary}"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        if browser.needed():  # no renderer here (JupyterLite): the browser draws the DOT
+            return browser.mimebundle(self)
+        return {"image/svg+xml": self.svg(), "text/plain": self.text()}
 
     def __repr__(self) -> str:
         return f"<Diagram: {self.title}>"
 
 
 def _node_label(node: Node) -> str:
+    lines = [node.label]
     words = KIND_WORDS[node.kind]
-    label = f"{node.label}\n{words}" if words else node.label
+    if words:
+        lines.append(words)
     if node.detail:
-        label += f"\n{node.detail}"
-    return label
+        lines.append(node.detail)
+    return "\n".join(wrap(line, 30) for line in lines)
+
+
+def _call_label(edge: Edge) -> str:
+    times = f" x{edge.count}" if edge.count > 1 else ""
+    verdict = DECISION_WORDS[edge.decision or "error"]
+    what, paren, qualifier = edge.label.partition(" (")
+    parts = [f"{what}{times}"] + ([f"({qualifier}"] if paren else []) + [verdict]
+    if edge.note:
+        parts.append(edge.note)
+    return "\n".join(wrap(p, 30) for p in parts)
 
 
 def _edge_attrs(edge: Edge) -> dict[str, str]:
     attrs = dict(EDGE_STYLES[edge.kind])
-    label = edge.label
-    if edge.kind == "call" and edge.decision:
-        colour = DECISION_COLOURS[edge.decision]
-        attrs.update(color=colour, fontcolor=colour)
-        verdict = DECISION_WORDS[edge.decision]
-        times = f" x{edge.count}" if edge.count > 1 else ""
-        label = f"{label}{times}: {verdict}" if label else verdict
-        if edge.decision != "allowed":
-            attrs["style"] = "bold"
+    label = wrap(edge.label) if edge.label else ""
+    if edge.kind == "call":
+        decision = edge.decision or "error"
+        colour = DECISION_COLOURS[decision]
+        attrs.update(color=colour, fontcolor=colour, **DECISION_LINES[decision])
+        attrs["class"] = f"call {decision}"
+        label = _call_label(edge)
     if label:
         attrs["label"] = label
     return attrs
 
 
-def _legend(graph: graphviz.Digraph) -> None:
-    """A compact key: one table node listing what the line styles and colours mean."""
-    rows = [
-        ("#57606a", "- - -&gt;", "may assume the role (trust policy)"),
-        ("#8c959f", "----&gt;", "permission granted by a policy"),
-        ("#8250df", ". . . .", "MFA device of a user"),
-        (DECISION_COLOURS["allowed"], "<b>==&gt;</b>", "call allowed"),
-        (DECISION_COLOURS["implicitDeny"], "<b>==&gt;</b>", "call denied: no policy allows it"),
-        (DECISION_COLOURS["explicitDeny"], "<b>==&gt;</b>", "call denied: an explicit Deny"),
-    ]
-    cells = "".join(
-        f'<tr><td align="left"><font color="{colour}">{line}</font></td>'
-        f'<td align="left"><font color="{colour}">{words}</font></td></tr>'
-        for colour, line, words in rows
-    )
-    label = (
-        '<<table border="0" cellborder="0" cellspacing="1" cellpadding="2">'
-        f'<tr><td colspan="2" align="left"><b>Legend</b></td></tr>{cells}</table>>'
-    )
-    graph.node("legend", label, shape="box", style="rounded", color="#d0d7de", fontsize="9")
+def _caption(title: str | None, legend: bool) -> str:
+    """The caption under the picture: the title, then the legend in two columns."""
+    size = FONT_SIZES["legend"]
+    rows = ""
+    if title:
+        rows += (
+            f'<tr><td colspan="3"><font point-size="{FONT_SIZES["title"]}">'
+            f"<b>{html.escape(title)}</b></font></td></tr>"
+        )
+    if legend:
+        cells = [
+            f'<td align="left"><font point-size="{size}" color="{colour}">'
+            f"<b>{html.escape(line)}</b> {html.escape(words)}</font></td>"
+            for colour, line, words in LEGEND
+        ]
+        gap = '<td width="14"></td>'
+        rows += "".join(f"<tr>{gap.join(cells[i : i + 2])}</tr>" for i in range(0, len(cells), 2))
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{rows}</table>>'
 
 
-def draw(flow: TrustFlow, legend: bool = True) -> Diagram:
-    """Lay out ``flow`` as a left-to-right graph: accounts are clusters."""
-    graph = graphviz.Digraph(name=flow.title)
+def _account_label(account: str, name: str) -> str:
+    if not name or name == account:
+        return account
+    return f"{name}: {account}" if "(" in name else f"{name} ({account})"
+
+
+def _grouped_instances(flow: TrustFlow) -> dict[str, tuple[str, str]]:
+    """Instance node id -> (group node id, port): an account's instances are drawn as one
+    list, so that a permission over all of them is one arrow."""
+    by_account: dict[str | None, list[Node]] = {}
+    for node in flow.nodes:
+        if node.kind == "instance":
+            by_account.setdefault(node.account, []).append(node)
+    out = {}
+    for account, nodes in by_account.items():
+        if len(nodes) > 1:
+            for n, node in enumerate(nodes):
+                out[node.id] = (f"{account}_instances", f"i{n}")
+    return out
+
+
+def _instances_label(nodes: list[Node]) -> str:
+    rows = "".join(
+        f'<tr><td port="i{n}" align="left">{html.escape(node.label)}'
+        + (f" ({html.escape(node.detail)})" if node.detail else "")
+        + "</td></tr>"
+        for n, node in enumerate(nodes)
+    )
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+        f"<tr><td>EC2 instances</td></tr>{rows}</table>>"
+    )
+
+
+def _endpoints(flow: TrustFlow, grouped: dict[str, tuple[str, str]]) -> list[tuple[Edge, str, str]]:
+    """Each edge with the DOT endpoints it is drawn between (a grouped node's row, or the
+    whole group when the same relation reaches every instance of it)."""
+    members: dict[str, set[str]] = {}
+    for nid, (gid, _) in grouped.items():
+        members.setdefault(gid, set()).add(nid)
+    reach: dict[tuple[str, str, str, str], set[str]] = {}
+    for e in flow.edges:
+        if e.target in grouped and e.kind != "call":
+            key = (e.source, e.kind, e.label, grouped[e.target][0])
+            reach.setdefault(key, set()).add(e.target)
+    out = []
+    drawn: set[tuple[str, str, str, str]] = set()
+    for e in flow.edges:
+        target = e.target
+        if target in grouped:
+            gid, port = grouped[target]
+            key = (e.source, e.kind, e.label, gid)
+            if e.kind != "call" and reach.get(key) == members[gid]:
+                if key in drawn:
+                    continue
+                drawn.add(key)
+                target = gid
+            else:
+                target = f"{gid}:{port}"
+        out.append((e, e.source, target))
+    return out
+
+
+def draw(flow: TrustFlow, legend: bool = True, title: bool = True) -> Diagram:
+    """Lay out ``flow`` top to bottom, accounts as stacked clusters, calls coloured by decision.
+
+    ``legend`` and ``title`` put the legend and the title above the picture (panels show
+    both as HTML instead).
+    """
+    graph = graphviz.Digraph(name="trustflow")
     graph.attr(
-        rankdir="LR",
-        label=flow.title,
-        labelloc="t",
+        rankdir="TB",
         fontname=FONT,
-        fontsize="16",
-        nodesep="0.35",
-        ranksep="0.9",
+        fontsize=FONT_SIZES["legend"],
+        nodesep="0.25",
+        ranksep="0.25",
         bgcolor="white",
         newrank="true",
+        pad="0.1",
     )
-    graph.attr("node", fontname=FONT, fontsize="11", style="filled", color="#57606a")
-    graph.attr("edge", fontname=FONT, fontsize="10")
+    if legend or title:
+        graph.attr(label=_caption(flow.title if title else None, legend), labelloc="b")
+    graph.attr(
+        "node",
+        fontname=FONT,
+        fontsize=FONT_SIZES["node"],
+        style="filled",
+        color="#57606a",
+        margin="0.08,0.04",
+    )
+    graph.attr("edge", fontname=FONT, fontsize=FONT_SIZES["edge"])
+    grouped = _grouped_instances(flow)
+    levels = account_levels(flow)
     by_account: dict[str | None, list[Node]] = {}
     for node in flow.nodes:
         by_account.setdefault(node.account, []).append(node)
     for n, (account, name) in enumerate(flow.accounts.items()):
         with graph.subgraph(name=f"cluster_{n}") as sub:
             sub.attr(
-                label=f"{name} ({account})" if name else account,
+                label=_account_label(account, name),
+                # calls leave the top accounts downwards and enter the lower ones from
+                # above: each account's name sits on the side no arrow crosses
+                labelloc="t" if levels.get(account, 0) == 0 else "b",
                 style="rounded,filled",
                 fillcolor="#f6f8fa",
                 color="#d0d7de",
                 fontname=FONT,
-                fontsize="13",
+                fontsize=FONT_SIZES["cluster"],
+                labeljust="l",
+                margin="10",
             )
-            for node in by_account.get(account, []):
-                sub.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
-    for account, nodes in by_account.items():
-        if account in flow.accounts:
+            nodes = by_account.get(account, [])
+            for node in nodes:
+                if node.id not in grouped:
+                    sub.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
+            instances = [node for node in nodes if node.id in grouped]
+            if instances:
+                gid = grouped[instances[0].id][0]
+                sub.node(gid, _instances_label(instances), **NODE_STYLES["instance"])
+            _same_rank_devices(sub, flow, nodes)
+    for owner, loose in by_account.items():
+        if owner in flow.accounts:
             continue
-        for node in nodes:
+        for node in loose:
             graph.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
-    # a call drawn along a trust edge would cover the trust label: say it once, on the call
-    called = {(e.source, e.target) for e in flow.edges if e.kind == "call"}
-    trust_words = {
-        (e.source, e.target): e.label for e in flow.edges if e.kind == "trust" and e.label
-    }
+    seen: dict[tuple[str, str], int] = {}
+    for edge, source, target in _endpoints(flow, grouped):
+        attrs = _edge_attrs(edge)
+        if edge.kind == "call":
+            pair = (edge.source, edge.target)
+            seen[pair] = seen.get(pair, 0) + 1
+            suffix = f"_{seen[pair]}" if seen[pair] > 1 else ""
+            attrs["id"] = f"call_{edge.source}__{edge.target}{suffix}"
+        if edge.kind == "mfa":
+            attrs["constraint"] = "false"
+        graph.edge(source, target, **attrs)
+    _stack_accounts(graph, flow, grouped)
+    return Diagram(graph, flow.title, flow.summary())
+
+
+def _same_rank_devices(sub: graphviz.Digraph, flow: TrustFlow, nodes: list[Node]) -> None:
+    """Draw each MFA device beside its user, not above it."""
+    ids = {n.id for n in nodes}
     for edge in flow.edges:
-        pair = (edge.source, edge.target)
-        if edge.kind == "trust" and pair in called:
-            attrs = _edge_attrs(Edge(edge.source, edge.target, "trust"))
-        elif edge.kind == "call" and pair in trust_words:
-            attrs = _edge_attrs(edge)
-            attrs["label"] = f"[trust: {trust_words[pair]}]\n{attrs.get('label', '')}"
-        else:
-            attrs = _edge_attrs(edge)
-        graph.edge(edge.source, edge.target, **attrs)
-    if legend:
-        _legend(graph)
-    return Diagram(graph, flow.title)
+        if edge.kind == "mfa" and edge.source in ids and edge.target in ids:
+            pair = "; ".join(quote(n) for n in (edge.source, edge.target))
+            sub.body.append(f"\t{{rank=same; {pair}}}\n")
+
+
+def account_levels(flow: TrustFlow) -> dict[str, int]:
+    """How far down each account is drawn: accounts whose principals act on another
+    account's roles or resources sit above it (level 0 at the top)."""
+    account_of = {n.id: n.account for n in flow.nodes if n.account in flow.accounts}
+    links: set[tuple[str, str]] = set()
+    for e in flow.edges:
+        a, b = account_of.get(e.source), account_of.get(e.target)
+        if e.kind in ("trust", "call", "permission") and a and b and a != b:
+            links.add((a, b))
+    level = dict.fromkeys(flow.accounts, 0)
+    empty = {n.account for n in flow.nodes if n.kind == "account" and n.account in level}
+    for _ in flow.accounts:  # longest path, bounded: a cycle stops growing after n rounds
+        changed = False
+        for a, b in links:
+            if level[b] < level[a] + 1 and level[a] + 1 < len(flow.accounts):
+                level[b] = level[a] + 1
+                changed = True
+        if not changed:
+            break
+    for account in empty:  # an account with nothing in it sits at the top, beside the others
+        level[account] = 0
+    return level
+
+
+def _stack_accounts(
+    graph: graphviz.Digraph, flow: TrustFlow, grouped: dict[str, tuple[str, str]]
+) -> None:
+    """Invisible edges that put each level of accounts below the one above it."""
+    level = account_levels(flow)
+    by_level: dict[int, list[str]] = {}
+    for node in flow.nodes:
+        if node.account in level:
+            nid = grouped[node.id][0] if node.id in grouped else node.id
+            if nid not in by_level.setdefault(level[node.account], []):
+                by_level[level[node.account]].append(nid)
+    targets = {grouped.get(e.target, (e.target,))[0] for e in flow.edges if e.kind != "mfa"}
+    for n in sorted(by_level)[1:]:
+        above = [i for k in by_level if k < n for i in by_level[k]]
+        roots = [i for i in by_level[n] if i not in targets]
+        for top in above:
+            for root in roots:
+                graph.edge(top, root, style="invis", weight="0")

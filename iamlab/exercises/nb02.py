@@ -1,217 +1,188 @@
-"""Exercises of notebook 02 (GetSessionToken vs AssumeRole)."""
+"""Exercises of notebook 02 (GetSessionToken vs AssumeRole).
+
+Which MFA keys each kind of credentials carries has one home,
+:mod:`iamlab.scenarios.mfa_context`, which reads them from a real lab in both of the lab's
+readings of AWS's pages (``docs/aws-behaviour.md``, "Lab decisions" D1). The exercises here
+ask the policy engine with those keys. The questions of the notebook (02.why, 02.quiz) are
+data: ``iamlab/data/questions/02.json``.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
 
-from iamlab.data import load_policy
+from iamlab.data import account_id, principal_arn
 from iamlab.policy import evaluate
-
-from .core import exercise
-
-# the kinds of credentials of notebook 02, in its order
-KINDS = (
-    "long-term keys",
-    "GetSessionToken with MFA",
-    "GetSessionToken without MFA",
-    "GetSessionToken by root",
-    "AssumeRole with MFA",
-    "AssumeRole without MFA",
-    "AssumeRole with GetSessionToken(MFA) credentials",
+from iamlab.scenarios.mfa_context import (
+    AR,
+    AR_MFA,
+    CHAIN,
+    GFT,
+    GST,
+    GST_MFA,
+    GST_MFA_AR,
+    LONG_TERM,
+    ROOT_GST,
+    credential_table,
+    request_keys,
 )
-STATES = ("absent", "false", "true")
-HELPER = "arn:aws:iam::222222222222:role/Helper"
+
+from .grid import role_session
+from .predictions import prediction_exercise
+
+ACCOUNT_A, ACCOUNT_B = account_id("A"), account_id("B")
+RICHARD = principal_arn("Richard")
+HELPER = f"arn:aws:iam::{ACCOUNT_B}:role/Helper"  # the role account B creates in the notebook
+HELPER_SESSION = role_session(HELPER, "Richard")
+MFA_PRESENT = "aws:MultiFactorAuthPresent"
+ALLOW_ALL = {
+    "Version": "2012-10-17",
+    "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"},
+}
 
 
-def helper_role(story: Any) -> str:
-    """Create role Helper in account B: Richard may assume it (no MFA needed) and it may
-    assume CrossAccountRole (role chaining). Returns its ARN."""
-    iam = story.root("222222222222").client("iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": {
-            "Effect": "Allow",
-            "Principal": {"AWS": story.richard.arn},
-            "Action": "sts:AssumeRole",
+# ---- 02.1: a queue policy with an age limit ---------------------------------------------------
+
+QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT_A}:orders"
+QUEUE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": {
+        "Effect": "Allow",
+        "Principal": {"AWS": ACCOUNT_B},
+        "Action": "sqs:SendMessage",
+        "Resource": QUEUE,
+        "Condition": {
+            "Bool": {MFA_PRESENT: "true"},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
         },
-    }
-    chain = {
-        "Version": "2012-10-17",
-        "Statement": {
-            "Effect": "Allow",
-            "Action": "sts:AssumeRole",
-            "Resource": story.cross_account_role,
-        },
-    }
-    iam.create_role(RoleName="Helper", AssumeRolePolicyDocument=json.dumps(trust))
-    iam.put_role_policy(
-        RoleName="Helper", PolicyName="AssumeCrossAccountRole", PolicyDocument=json.dumps(chain)
-    )
-    return HELPER
+    },
+}
+# item -> (caller, kind of credentials, seconds after they were issued)
+QUEUE_WAYS: dict[str, tuple[str, str, int]] = {
+    "long-term keys": (RICHARD, LONG_TERM, 0),
+    "GetSessionToken without MFA": (RICHARD, GST, 600),
+    "GetSessionToken with MFA, 10 minutes later": (RICHARD, GST_MFA, 600),
+    "GetSessionToken with MFA, 2 hours later": (RICHARD, GST_MFA, 7200),
+    "AssumeRole (Helper) with an MFA code, 10 minutes later": (HELPER_SESSION, AR_MFA, 600),
+    "AssumeRole (Helper) with GetSessionToken(MFA) credentials, 10 minutes later": (
+        HELPER_SESSION,
+        GST_MFA_AR,
+        600,
+    ),
+}
 
 
 @lru_cache(maxsize=2)
-def mfa_states(mode: str = "mfa_page") -> dict[str, str]:
-    """aws:MultiFactorAuthPresent of each kind in ``KINDS``, measured in a fresh lab."""
-    from iamlab.scenarios import build_cross_account
-
-    story = build_cross_account(role_session_mfa=mode)
-    lab, richard = story.lab, story.richard
-    sts = richard.client("sts")
-    role = story.cross_account_role
-    helper = helper_role(story)
-
-    def code() -> dict[str, str]:
-        lab.clock.advance(seconds=30)  # codes are single-use: wait for the next one
-        return {
-            "SerialNumber": richard.mfa_serial or "",
-            "TokenCode": lab.totp(richard.mfa_serial or ""),
-        }
-
-    gst_mfa = sts.get_session_token(**code())["Credentials"]
-    role_mfa = sts.assume_role(RoleArn=role, RoleSessionName="Richard", **code())["Credentials"]
-    creds: dict[str, Any] = {
-        "long-term keys": richard.session,
-        "GetSessionToken with MFA": gst_mfa,
-        "GetSessionToken without MFA": sts.get_session_token()["Credentials"],
-        "GetSessionToken by root": story.root("222222222222")
-        .client("sts")
-        .get_session_token()["Credentials"],
-        "AssumeRole with MFA": role_mfa,
-        "AssumeRole without MFA": sts.assume_role(RoleArn=helper, RoleSessionName="Richard")[
-            "Credentials"
-        ],
-        "AssumeRole with GetSessionToken(MFA) credentials": lab.session(gst_mfa)
-        .client("sts")
-        .assume_role(RoleArn=role, RoleSessionName="Richard")["Credentials"],
-    }
+def queue_outcomes(mode: str = "mfa_page") -> dict[str, str]:
+    """IAM's decision ("allowed"/"denied") for Richard's SendMessage to account A's queue with
+    each way in :data:`QUEUE_WAYS` (his own account allows everything)."""
     return {
-        kind: lab.request_context(c).get("aws:MultiFactorAuthPresent", "absent")
-        for kind, c in creds.items()
+        item: "allowed"
+        if evaluate(
+            action="sqs:SendMessage",
+            resource=QUEUE,
+            principal=principal,
+            context=request_keys(kind, age, mode),
+            identity_policies=[ALLOW_ALL],
+            resource_policy=QUEUE_POLICY,
+        )
+        else "denied"
+        for item, (principal, kind, age) in QUEUE_WAYS.items()
     }
 
 
-_WHY = {
-    "long-term keys": "long-term access keys never carry MFA keys",
-    "GetSessionToken by root": "MFA-protected API access is not available to the root user",
-    "GetSessionToken without MFA": "temporary credentials carry the key; no code was given",
-    "AssumeRole without MFA": "temporary credentials carry the key; no code was given",
-}
-
-
-@exercise(
-    "02.2",
-    "Fill in the MultiFactorAuthPresent column for the propagate mode",
-    hints=[
-        "Start from the table the notebook built in the default mode: only the rows that "
-        "involve a role session and an MFA code can change.",
-        'Under "propagate", a role session created with a valid SerialNumber and TokenCode '
-        "carries true, with an age counted from that code.",
-        "Compared with the default mode, exactly one row changes from false to true.",
-    ],
-    solution=json.dumps(
-        {
-            "long-term keys": "absent",
-            "GetSessionToken with MFA": "true",
-            "GetSessionToken without MFA": "false",
-            "GetSessionToken by root": "false",
-            "AssumeRole with MFA": "true",
-            "AssumeRole without MFA": "false",
-            "AssumeRole with GetSessionToken(MFA) credentials": "true",
-        }
-    ),
-)
-def _propagate_column(answer: Any) -> list[str]:
-    if not isinstance(answer, dict):
-        return ["answer with a dict: one value for each kind of credentials"]
-    truth = mfa_states("propagate")
-    default = mfa_states("mfa_page")
-    problems = []
-    for kind in KINDS:
-        got = answer.get(kind)
-        if got is None:
-            problems.append(f"{kind}: no value yet")
-            continue
-        got = str(got).lower()
-        if got not in STATES:
-            problems.append(f"{kind}: {got!r} is not one of {', '.join(STATES)}")
-        elif got != truth[kind]:
-            if kind in _WHY:
-                why = _WHY[kind]
-            elif default[kind] == truth[kind]:
-                why = "this row is the same in both modes"
-            else:
-                why = "this row is one of those the mode changes"
-            problems.append(f"{kind}: not {got!r} - {why}")
-    return problems
-
-
-BUCKET = "arn:aws:s3:::account-a-bucket/report.csv"
-NIKHIL = "arn:aws:iam::333333333333:user/Nikhil"
-UPLOADER_SESSION = "arn:aws:sts::333333333333:assumed-role/Uploader/Nikhil"
-CHOICES = (
-    "long-term keys",
-    "GetSessionToken without MFA",
-    "GetSessionToken with MFA",
-    "AssumeRole with MFA",
-)
-_CONTEXTS = {
-    "long-term keys": (NIKHIL, {}),
-    "GetSessionToken without MFA": (NIKHIL, {"aws:MultiFactorAuthPresent": "false"}),
-    "GetSessionToken with MFA": (
-        NIKHIL,
-        {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300"},
-    ),
-    # the lab's default mode, following the AWS page on MFA-protected API access
-    "AssumeRole with MFA": (UPLOADER_SESSION, {"aws:MultiFactorAuthPresent": "false"}),
-}
-
-
-def bucket_decision(choice: str, mode: str = "mfa_page") -> Any:
-    """The bucket policy's decision for Nikhil's PutObject with credentials ``choice``."""
-    principal, context = _CONTEXTS[choice]
-    if choice == "AssumeRole with MFA" and mode == "propagate":
-        context = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300"}
-    return evaluate(
-        action="s3:PutObject",
-        resource=BUCKET,
-        principal=principal,
-        context=context,
-        identity_policies=[load_policy("nikhil-bucket-access")],
-        resource_policy=load_policy("account-a-bucket-policy"),
-        resource_account="111111111111",
-    )
-
-
-_BUCKET_WHY = {
-    "long-term keys": "requests signed with long-term keys carry no aws:MultiFactorAuthPresent, "
-    "and Bool is not met on a missing key",
-    "GetSessionToken without MFA": 'the key is present but "false"',
-    "AssumeRole with MFA": "the code was checked when the role was assumed, but the role "
-    'session itself carries "false" (the AWS page on MFA-protected API access)',
-}
-
-
-@exercise(
+prediction_exercise(
     "02.1",
-    "The credentials that pass an MFA bucket policy",
-    hints=[
-        "The bucket policy tests aws:MultiFactorAuthPresent on every PutObject request, "
-        "not once at sign-in.",
-        "Which credentials carry MultiFactorAuthPresent = true on each later request, "
-        "according to the AWS page on MFA-protected API access?",
-        "That page says a role session carries no MFA information; the other STS call with "
-        "an MFA code is the one to use.",
-    ],
-    solution='"GetSessionToken with MFA"',
+    "Which of Richard's credentials can send to account A's queue?",
+    queue_outcomes,
+    choices=("allowed", "denied"),
+    questions={
+        "long-term keys": "which MFA keys does a request signed with long-term keys carry?",
+        "GetSessionToken without MFA": "what value does aws:MultiFactorAuthPresent have here?",
+        "GetSessionToken with MFA, 10 minutes later": "is the MFA sign-in younger than the "
+        "queue's limit?",
+        "GetSessionToken with MFA, 2 hours later": "the credentials are still valid: but how "
+        "old is the MFA sign-in?",
+        "AssumeRole (Helper) with an MFA code, 10 minutes later": "what does a role session "
+        "carry after AssumeRole with a code, in the lab's default reading?",
+        "AssumeRole (Helper) with GetSessionToken(MFA) credentials, 10 minutes later": "what "
+        "did the role session carry when it was assumed with MFA credentials (Hands-on 1)?",
+    },
+    hints={
+        "predictions": [
+            "The queue policy asks two things of every request: aws:MultiFactorAuthPresent "
+            "true, and an MFA sign-in younger than one hour. Check each way against both.",
+            "Look back at the table: which kinds carry true, and from when does their age count?",
+        ],
+        "general": [
+            "A role session keeps MFA only when the credentials that assumed it carried MFA; "
+            "a code given to AssumeRole itself opens the trust policy and is not kept.",
+            "An MFA age counts from the original sign-in, whichever credentials carry it on.",
+        ],
+    },
+    solution={
+        "long-term keys": "denied",
+        "GetSessionToken without MFA": "denied",
+        "GetSessionToken with MFA, 10 minutes later": "allowed",
+        "GetSessionToken with MFA, 2 hours later": "denied",
+        "AssumeRole (Helper) with an MFA code, 10 minutes later": "denied",
+        "AssumeRole (Helper) with GetSessionToken(MFA) credentials, 10 minutes later": "allowed",
+    },
 )
-def _bucket_choice(answer: Any) -> list[str]:
-    if answer is None:
-        return [f"replace None with one of: {', '.join(CHOICES)}"]
-    if answer not in CHOICES:
-        return [f"{answer!r} is not one of: {', '.join(CHOICES)}"]
-    if bucket_decision(answer):
-        return []
-    return [f"{answer}: the bucket policy denies PutObject - {_BUCKET_WHY[answer]}"]
+
+# ---- 02.2: the other reading ------------------------------------------------------------------
+
+PROPAGATE_KINDS = (LONG_TERM, GST, GST_MFA, AR, GST_MFA_AR, CHAIN, GFT, ROOT_GST)
+
+
+@lru_cache(maxsize=2)
+def mfa_states(mode: str = "propagate") -> dict[str, str]:
+    """aws:MultiFactorAuthPresent of each kind in :data:`PROPAGATE_KINDS` ("absent", "false" or
+    "true"), from :mod:`iamlab.scenarios.mfa_context`."""
+    table = credential_table(mode)
+    return {kind: table[kind].context.get(MFA_PRESENT, "absent") for kind in PROPAGATE_KINDS}
+
+
+def _questions() -> Mapping[str, str]:
+    return {
+        LONG_TERM: "do long-term keys carry any MFA key, in either reading?",
+        GST: "was a code given when these credentials were issued?",
+        GST_MFA: "does the reading change anything for GetSessionToken?",
+        AR: "was any code given on the way to this role session?",
+        GST_MFA_AR: "what did the credentials that called AssumeRole carry?",
+        CHAIN: "a chained session carries what the calling session carries: what does a role "
+        "session from AssumeRole with a code carry in this reading?",
+        GFT: "does AWS have MFA for federated users at all?",
+        ROOT_GST: "is MFA-protected API access available to the root user?",
+    }
+
+
+prediction_exercise(
+    "02.2",
+    'aws:MultiFactorAuthPresent in the lab\'s other reading, role_session_mfa="propagate"',
+    mfa_states,
+    choices=("absent", "false", "true"),
+    questions=_questions(),
+    hints={
+        "predictions": [
+            "Start from the table of the default reading: the reading changes only what a role "
+            "session created with an MFA code carries.",
+            "Which rows involve such a role session, directly or through a chain?",
+        ],
+        "general": [
+            "Rows without a role session are the same in both readings.",
+            "A chained session carries what the session that called AssumeRole carries.",
+        ],
+    },
+    solution={
+        LONG_TERM: "absent",
+        GST: "false",
+        GST_MFA: "true",
+        AR: "false",
+        GST_MFA_AR: "true",
+        CHAIN: "true",
+        GFT: "absent",
+        ROOT_GST: "false",
+    },
+)

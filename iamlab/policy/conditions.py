@@ -12,6 +12,12 @@ Rules (IAM User Guide, condition operators and multivalued keys):
 * ``ForAllValues:`` is true when every request value matches (and when the key
   is missing or empty); ``ForAnyValue:`` when at least one does (false when
   missing or empty).
+
+Validation follows IAM: an operator block that is empty (``{}``) is accepted
+under any operator name and tests nothing; an unknown operator with content is
+a syntax error; condition keys need no vendor prefix; an empty list of values is
+accepted (no policy value can match it, so a positive operator is never met by a
+present key and a negated one always is).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from operator import eq, ge, gt, le, lt
 from typing import Any
 
 from .context import RequestContext
@@ -85,15 +93,16 @@ _PHRASES = {
     ("arn", "like"): "like",
 }
 
-_ORDER = {
-    "eq": lambda a, b: a == b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": eq,
+    "lt": lt,
+    "le": le,
+    "gt": gt,
+    "ge": ge,
 }
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
     """A policy or request number, or None when ``text`` is not one."""
     try:
@@ -103,6 +112,7 @@ def parse_number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """Seconds since the epoch for a W3C ISO 8601 date or an epoch number."""
     text = text.strip()
@@ -188,6 +198,8 @@ class Clause:
 
     __slots__ = (
         "comparison",
+        "exact",
+        "fast",
         "if_exists",
         "key",
         "key_lower",
@@ -217,18 +229,11 @@ class Clause:
             base = base[: -len("IfExists")]
         spec = OPERATORS.get(base)
         if spec is None or (self.if_exists and base == "Null"):
-            raise PolicyError(f"Invalid Condition type : {operator}", where)
+            raise PolicyError(_invalid_operator(operator), where)
         self.value_type, self.comparison, self.negated = spec
         if self.set_operator and self.value_type == "null":
-            raise PolicyError(f"Invalid Condition type : {operator}", where)
-        if ":" not in key or key.startswith(":") or key.endswith(":"):
-            raise PolicyError(
-                f"Condition key {key} must be prefaced by a vendor, e.g., aws, iam, s3, sts",
-                where,
-            )
+            raise PolicyError(_invalid_operator(operator), where)
         items = raw if isinstance(raw, list) else [raw]
-        if not items:
-            raise PolicyError(f"Condition key {key} has no values", where)
         self.values = tuple(_policy_scalar(v, where) for v in items)
         if self.value_type == "null":
             for v in self.values:
@@ -251,6 +256,14 @@ class Clause:
             else:
                 literals.append(v)
         self.templates = tuple(templates)
+        # fast path of test(): StringEquals / StringEqualsIgnoreCase / Bool without
+        # variables or set operators; exact: compared as given, else in lower case
+        self.fast = (
+            ((vtype == "string" and self.comparison in ("eq", "eq_ci")) or vtype == "bool")
+            and not templates
+            and self.set_operator is None
+        )
+        self.exact = vtype == "string" and self.comparison == "eq"
         if vtype == "string" and self.comparison == "eq":
             self.literal_set = frozenset(literals)
             self.parsed: tuple[Any, ...] = tuple(literals)
@@ -317,16 +330,17 @@ class Clause:
     def test(self, context: RequestContext) -> bool:
         """Whether this clause holds for the request."""
         values = context._values.get(self.key_lower)
-        literal_set = self.literal_set
-        if literal_set is not None and not self.templates and self.set_operator is None:
-            # fast path: StringEquals / StringEqualsIgnoreCase / Bool without variables
+        if self.fast:
+            literal_set: frozenset[str] = self.literal_set  # type: ignore[assignment]
             if not values:
                 return self.if_exists or self.negated
-            if self.comparison == "eq" and self.value_type == "string":
+            if len(values) == 1:
+                hit = (values[0] if self.exact else values[0].lower()) in literal_set
+            elif self.exact:
                 hit = any(v in literal_set for v in values)
             else:
                 hit = any(v.lower() in literal_set for v in values)
-            return not hit if self.negated else hit
+            return hit != self.negated
         if self.value_type == "null":
             absent = not values
             return any(want == absent for want in self.parsed)
@@ -354,7 +368,7 @@ class Clause:
         """:meth:`test`, with a plain-words note of what was compared."""
         met = self.test(context)
         values = context.get(self.key_lower)
-        wanted = ", ".join(f'"{v}"' for v in self.values)
+        wanted = ", ".join(f'"{v}"' for v in self.values) or "(none: the policy lists no values)"
         if self.value_type == "null":
             state = "missing" if not values else f"present ({_show(values)})"
             want = " or ".join("missing" if w else "present" for w in self.parsed)
@@ -390,6 +404,10 @@ class Clause:
         return ClauseResult(self, met, values, note)
 
 
+def _invalid_operator(operator: str) -> str:
+    return f"Syntax errors in policy. Invalid Condition type : {operator}"
+
+
 def _show(values: tuple[str, ...]) -> str:
     if len(values) == 1:
         return f'"{values[0]}"'
@@ -402,10 +420,11 @@ def parse_condition(element: Any, versioned: bool, where: str) -> tuple[Clause, 
         raise PolicyError("Condition must be an object of operators", where)
     clauses: list[Clause] = []
     for operator, block in element.items():
-        if not isinstance(block, dict) or not block:
+        if not isinstance(block, dict):
             raise PolicyError(
                 f"Condition operator {operator} must map condition keys to values", where
             )
+        # an empty block is accepted under any operator name, even an unknown one
         for key, raw in block.items():
             clauses.append(Clause(operator, key, raw, versioned, f"{where}.{operator}.{key}"))
     return tuple(clauses)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,7 @@ class Decision:
         decision: str,
         request: Request,
         hits: list[Any],
-        reason: Any,
+        reason: str | Callable[[], str],
         denied_by: str | None,
         missing: list[str],
     ) -> None:
@@ -102,9 +103,10 @@ class Decision:
     @property
     def reason(self) -> str:
         """One or two sentences saying why."""
-        if callable(self._reason):
-            self._reason = self._reason()
-        return self._reason
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = self._reason = str(reason())
+        return reason
 
     @property
     def matched_statements(self) -> list[MatchedStatement]:
@@ -135,6 +137,8 @@ class Decision:
             return ""
         if self.decision == EXPLICIT_DENY:
             return f"with an explicit deny in {_DENY_PLACES[self.denied_by or 'identity']}"
+        if self._request.managed_alias:
+            return "because the alias belongs to an AWS managed key and cannot be changed"
         label = KIND_LABELS[self.denied_by or "identity"]
         return f"because no {label} allows the {self.action} action"
 

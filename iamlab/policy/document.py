@@ -2,13 +2,22 @@
 
 ``parse_policy`` turns a JSON string or dict into a :class:`Policy` of compiled
 statements, raising :class:`PolicyError` (worded like IAM's
-``MalformedPolicyDocument``) for anything IAM would reject.  Parsed policies are
-cached by their text, so a document used again is parsed once.
+``MalformedPolicyDocument``) for anything IAM would reject, and accepting what
+IAM accepts (IAM User Guide, "IAM JSON policy element reference" and "Policy
+grammar"; the lab's account is ``docs/aws-behaviour.md``, "Policy validation").
+
+A document used again is parsed once.  Texts are cached by the text itself;
+dicts by an exact serialisation of their content (``marshal``, computed in C,
+which tells ``1``, ``1.0`` and ``True`` apart and refuses anything but the
+builtin JSON-like types), so a dict that is mutated after being passed is
+parsed afresh, and a fresh dict with the same content as an earlier one costs
+one serialisation and one lookup.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +27,7 @@ from .conditions import Clause, parse_condition
 from .context import RequestContext
 from .errors import PolicyError
 from .glob import arn_glob, glob
-from .principals import PrincipalSpec, parse_principal
+from .principals import BOUNDED_TYPES, DIRECT, Caller, PrincipalSpec, parse_principal
 from .variables import Template, compile_template
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -45,22 +54,55 @@ _STATEMENT_KEYS = {
     "Condition",
 }
 _WITH_PRINCIPAL = {"resource", "trust", "rcp"}
-_IAM_SID = re.compile(r"^[A-Za-z0-9]*$")
-_VENDOR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-_ACTION_NAME = re.compile(r"^[A-Za-z0-9*?_-]+$")
+# names that are labels in their own right (a KMS key policy is a resource-based policy)
+OWN_LABELS = frozenset({"key policy"})
+_IAM_SID = re.compile(r"[A-Za-z0-9]*", re.ASCII)
+# IAM accepts a vendor of letters, digits, "-" and "." (or "*"); the action name is not checked
+_VENDOR = re.compile(r"\*|[A-Za-z0-9.-]+", re.ASCII)
+# an action name that can match a real action; any other name is accepted and matches nothing
+_ACTION_NAME = re.compile(r"[A-Za-z0-9*?_-]+", re.ASCII)
 _ALLOWED_CHARS = re.compile(r"[^\t\n\r\u0020-\u00ff]")
+PARTITIONS = frozenset(
+    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+# the path prefixes IAM accepts in an IAM resource ARN (IAM's own error message lists them)
+IAM_RESOURCE_PATHS = (
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+)
+_MEMO_SIZE = 512
+# flags of a statement that may apply (see Policy.applicable)
+RECHECK_RESOURCE = 1  # its Resource has policy variables: resolve them per request
+RECHECK_BOUNDARY = 2  # a Deny whose NotPrincipal names the caller: applies if it has a boundary
 
 
 class ActionSet:
-    """The actions a statement lists: exact names in a set, wildcards as globs."""
+    """The actions a statement lists: exact names in a set, wildcards as globs.
 
-    __slots__ = ("any", "exact", "globs", "items")
+    An entry whose name part cannot be an action name (a comma, a space, an
+    empty name: IAM accepts these) matches nothing; it is kept in ``inert``.
+    """
+
+    __slots__ = ("any", "exact", "globs", "inert", "items")
 
     def __init__(self, items: tuple[str, ...]) -> None:
         self.items = items
         self.any = "*" in items
-        self.exact = frozenset(a.lower() for a in items if "*" not in a and "?" not in a)
-        self.globs = tuple(glob(a, True) for a in items if ("*" in a or "?" in a) and a != "*")
+        live = [a for a in items if a == "*" or _ACTION_NAME.fullmatch(a.partition(":")[2])]
+        self.inert = tuple(a for a in items if a not in live)
+        self.exact = frozenset(a.lower() for a in live if "*" not in a and "?" not in a)
+        self.globs = tuple(glob(a, True) for a in live if ("*" in a or "?" in a) and a != "*")
 
     def match(self, action_lower: str) -> bool:
         """Whether the (lower-cased) action is listed."""
@@ -72,11 +114,12 @@ class ActionSet:
 class ResourceSet:
     """The resources a statement lists; patterns with variables resolve per request."""
 
-    __slots__ = ("any", "exact", "items", "patterns", "templates")
+    __slots__ = ("any", "exact", "items", "memo", "patterns", "templates")
 
     def __init__(self, items: tuple[str, ...], versioned: bool, where: str) -> None:
         self.items = items
         self.any = "*" in items
+        self.memo: dict[str, bool] = {}
         exact: set[str] = set()
         patterns = []
         templates: list[Template] = []
@@ -95,9 +138,15 @@ class ResourceSet:
 
     def match(self, resource: str, context: RequestContext) -> bool:
         """Whether ``resource`` is listed (variables resolved from ``context``)."""
-        if self.any or resource in self.exact:
+        if self.any:
             return True
-        if any(p.match(resource) for p in self.patterns):
+        hit = self.memo.get(resource)
+        if hit is None:
+            hit = resource in self.exact or any(p.match(resource) for p in self.patterns)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[resource] = hit
+        if hit:
             return True
         for tpl in self.templates:
             text = tpl.resolve(context, as_pattern=True)
@@ -133,6 +182,10 @@ class Statement:
         return f"statement {self.index + 1}{sid}"
 
 
+# (statement, how its Principal names the caller, RECHECK_* flags)
+Applicable = tuple[Statement, str, int]
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     """A parsed, validated policy document."""
@@ -144,15 +197,37 @@ class Policy:
     statements: tuple[Statement, ...]
     document: dict[str, Any] = field(repr=False)
     text: str = field(repr=False)
+    # action (lower case) -> the statements whose Action/NotAction admit it
+    by_action: dict[str, tuple[Statement, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # name -> this policy under that name (see named())
+    renamed: dict[str, Policy] = field(default_factory=dict, repr=False, compare=False)
+    # (action, resource, caller ARN) -> (caller, what applicable() found for that caller)
+    static: dict[tuple[str, str, str], tuple[Caller, tuple[Applicable, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
 
+    def candidates(self, action_lower: str) -> tuple[Statement, ...]:
+        """The statements whose Action (or NotAction) element admits ``action_lower``."""
+        found = self.by_action.get(action_lower)
+        if found is None:
+            found = tuple(
+                st for st in self.statements if st.actions.match(action_lower) != st.not_action
+            )
+            if len(self.by_action) >= _MEMO_SIZE:
+                self.by_action.clear()
+            self.by_action[action_lower] = found
+        return found
+
     def label(self, position: int | None = None) -> str:
         """How explanations name this policy."""
         if self.name:
-            if self.name.startswith(self.kind_label):
+            if self.name.startswith(self.kind_label) or self.name in OWN_LABELS:
                 return self.name
             return f'{self.kind_label} "{self.name}"'
         if position is not None:
@@ -162,10 +237,74 @@ class Policy:
     def __deepcopy__(self, memo: dict[int, Any]) -> Policy:
         return self  # parsed policies are immutable: copies of a lab share them
 
+    def applicable(
+        self, action_lower: str, resource: str, caller: Caller
+    ) -> tuple[Applicable, ...]:
+        """The statements that may apply to this action, resource and caller.
+
+        Action, Resource (without policy variables) and Principal are checked
+        here, once per (action, resource, caller); each entry is (statement, how
+        the Principal names the caller, RECHECK_* flags for what depends on the
+        request), and only the conditions and the flagged parts remain to test.
+        """
+        key = (action_lower, resource, caller.arn)
+        found = self.static.get(key)
+        if found is not None and (found[0] is caller or found[0] == caller):
+            return found[1]
+        entries: list[Applicable] = []
+        for st in self.candidates(action_lower):
+            flags = 0
+            rs = st.resources
+            if rs is not None:
+                hit = rs.any or resource in rs.exact or any(p.match(resource) for p in rs.patterns)
+                if hit:
+                    if st.not_resource:
+                        continue
+                elif rs.templates:
+                    flags |= RECHECK_RESOURCE
+                elif not st.not_resource:
+                    continue
+            how = ""
+            if st.principal is not None:
+                named = st.principal.match(caller)
+                if named is None:
+                    continue
+                how = named
+            elif st.not_principal is not None:
+                how = DIRECT
+                if st.not_principal.match(caller) is not None:
+                    if st.effect != "Deny" or caller.type not in BOUNDED_TYPES:
+                        continue
+                    flags |= RECHECK_BOUNDARY
+            entries.append((st, how, flags))
+        result = tuple(entries)
+        if len(self.static) >= _MEMO_SIZE:
+            self.static.clear()
+        self.static[key] = (caller, result)
+        return result
+
+    def named(self, name: str) -> Policy:
+        """:meth:`with_name`, remembered: the same object for the same name."""
+        found = self.renamed.get(name)
+        if found is None:
+            if len(self.renamed) >= _MEMO_SIZE:
+                self.renamed.clear()
+            found = self.renamed[name] = self.with_name(name)
+        return found
+
     def with_name(self, name: str | None) -> Policy:
         """The same policy under another name."""
         return Policy(
-            self.kind, name, self.version, self.id, self.statements, self.document, self.text
+            self.kind,
+            name,
+            self.version,
+            self.id,
+            self.statements,
+            self.document,
+            self.text,
+            self.by_action,
+            {},
+            self.static,
         )
 
 
@@ -180,6 +319,7 @@ def _strings(value: Any, element: str, where: str) -> tuple[str, ...]:
 
 
 def _check_action(action: str, where: str) -> None:
+    """``*`` or ``vendor:name`` with one colon; IAM does not check the name part."""
     if action == "*":
         return
     if ":" not in action:
@@ -188,19 +328,52 @@ def _check_action(action: str, where: str) -> None:
         )
     if action.count(":") > 1:
         raise PolicyError("Actions/Condition can contain only one colon.", where)
-    vendor, name = action.split(":")
-    if not _VENDOR.match(vendor):
+    vendor = action.partition(":")[0]
+    if not vendor:
+        raise PolicyError(
+            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", where
+        )
+    if not _VENDOR.fullmatch(vendor):
         raise PolicyError(f"Vendor {vendor} is not valid", where)
-    if not name or not _ACTION_NAME.match(name):
-        raise PolicyError(f"Action {action} is not valid", where)
 
 
 def _check_resource(resource: str, where: str) -> None:
-    if resource == "*" or resource.startswith("${"):
+    """IAM's checks of a Resource/NotResource entry (a short ARN is accepted, matches nothing)."""
+    if resource == "*":
         return
-    parts = resource.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
+    fields = resource.split(":")
+    if len(fields) == 1:
         raise PolicyError(f'Resource {resource} must be in ARN format or "*".', where)
+    partition = fields[1]
+    if partition != "*" and partition not in PARTITIONS:
+        rest = fields[2:] + ["*"] * (4 - len(fields[2:]))
+        shown = ":".join([*rest[:3], ":".join(rest[3:])])
+        raise PolicyError(
+            f'Partition "{partition}" is not valid for resource "arn:{partition}:{shown}".', where
+        )
+    if len(fields) == 2:
+        raise PolicyError(
+            "Resource vendor must be fully qualified and cannot contain regexes.", where
+        )
+    vendor = fields[2]
+    if not vendor or ("::" in resource and resource.count(":") < 5):
+        raise PolicyError("The policy failed legacy parsing", where)
+    if len(fields) < 6:
+        return  # accepted; an ARN of fewer than six parts matches nothing
+    region, account, path = fields[3], fields[4], ":".join(fields[5:])
+    if vendor == "iam":
+        if region:
+            raise PolicyError(f"IAM resource {resource} cannot contain region information.", where)
+        if path != "*" and not path.startswith(IAM_RESOURCE_PATHS):
+            raise PolicyError(
+                'IAM resource path must either be "*" or start with '
+                + ", ".join(IAM_RESOURCE_PATHS)
+                + ".",
+                where,
+            )
+    elif vendor == "s3" and region and not account:
+        # bucket and object ARNs name no region and no account; access points may have both
+        raise PolicyError(f"Resource {resource} can not contain region information.", where)
 
 
 def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location: str) -> Statement:
@@ -214,7 +387,7 @@ def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location:
     if sid is not None:
         if not isinstance(sid, str):
             raise PolicyError("Sid must be a string", f"{where}.Sid")
-        if kind not in ("resource", "rcp") and not _IAM_SID.match(sid):
+        if kind not in ("resource", "rcp") and not _IAM_SID.fullmatch(sid):
             raise PolicyError(
                 f'Statement IDs (SID) must be alpha-numeric; "{sid}" is not', f"{where}.Sid"
             )
@@ -289,33 +462,55 @@ def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location:
     )
 
 
+class _NotJson(ValueError):
+    """A number literal that JSON does not have (NaN, Infinity, -Infinity)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, refusing NaN and Infinity (Python's json accepts them; IAM does not)."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotJson as exc:
+        raise PolicyError(
+            f"This policy contains invalid Json: {exc} is not a JSON number"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        detail = (
+            f": {exc.msg} at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise PolicyError(f"This policy contains invalid Json{detail}") from None
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    """The JSON text of a dict policy (NaN and Infinity come out as such and are refused)."""
+    try:
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        raise PolicyError("This policy contains invalid Json") from None
+
+
 def _load(document: Any) -> tuple[dict[str, Any], str]:
+    """The document as a fresh dict of its own, and its JSON text."""
     if isinstance(document, (bytes, bytearray)):
         try:
-            document = document.decode("utf-8")
+            document = bytes(document).decode("utf-8")
         except UnicodeDecodeError:
             raise PolicyError("This policy contains invalid Json") from None
     if isinstance(document, str):
-        text = document
-        try:
-            loaded = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            detail = (
-                f": {exc.msg} at line {exc.lineno} column {exc.colno}"
-                if hasattr(exc, "msg")
-                else ""
-            )
-            raise PolicyError(f"This policy contains invalid Json{detail}") from None
+        text = str(document)
     elif isinstance(document, dict):
-        loaded = document
-        try:
-            text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        except (TypeError, ValueError, RecursionError):
-            raise PolicyError("This policy contains invalid Json") from None
+        text = _dumps(document)
     else:
         raise PolicyError(
             f"A policy document must be a JSON object (dict or str), not {type(document).__name__}"
         )
+    loaded = _loads(text)
     if not isinstance(loaded, dict):
         raise PolicyError("Syntax errors in policy: the document must be a JSON object")
     return loaded, text
@@ -324,7 +519,51 @@ def _load(document: Any) -> tuple[dict[str, Any], str]:
 @lru_cache(maxsize=2048)
 def _parse_text(text: str, kind: str) -> Policy:
     document, _ = _load(text)
-    return _build(document, text, kind)
+    try:
+        return _build(document, text, kind)
+    except RecursionError:
+        raise PolicyError("This policy contains invalid Json") from None
+
+
+# (exact serialisation of a dict, kind, default name) -> parsed policy
+_BY_CONTENT: dict[tuple[bytes, str, str | None], Policy] = {}
+_BY_CONTENT_SIZE = 2048
+
+
+def _fingerprint(document: dict[str, Any]) -> bytes | None:
+    """An exact serialisation of a dict's content, or None when it cannot be made.
+
+    ``marshal`` (format 2: no back-references, so equal content gives equal bytes)
+    writes only the exact builtin types (dict, list, tuple, str, int, float, bool,
+    None) and refuses subclasses and other objects, so two dicts with the same
+    bytes hold the same values of the same types.
+    """
+    try:
+        return marshal.dumps(document, 2)
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _parse_dict(document: dict[str, Any], kind: str, name: str | None = None) -> Policy:
+    """A dict policy, cached by its exact content (see :func:`_fingerprint`)."""
+    key: bytes | None = None
+    if type(document) is dict:
+        try:
+            key = marshal.dumps(document, 2)
+        except (ValueError, TypeError, RecursionError):
+            key = None
+    if key is not None:
+        found = _BY_CONTENT.get((key, kind, name))
+        if found is not None:
+            return found
+    policy = _parse_text(_dumps(document), kind)
+    if name is not None and policy.name is None:
+        policy = policy.named(name)
+    if key is not None:
+        if len(_BY_CONTENT) >= _BY_CONTENT_SIZE:
+            _BY_CONTENT.clear()
+        _BY_CONTENT[(key, kind, name)] = policy
+    return policy
 
 
 def _build(document: dict[str, Any], text: str, kind: str) -> Policy:
@@ -375,26 +614,32 @@ def parse_policy(document: Any, kind: str = "identity", name: str | None = None)
     """
     if kind not in KINDS:
         raise ValueError(f"unknown policy kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if isinstance(document, Policy):
+    policy = _parse_any(document, kind)
+    return policy if name is None else policy.with_name(name)
+
+
+def _parse_any(document: Any, kind: str, name: str | None = None) -> Policy:
+    """:func:`parse_policy`, cached and shared; ``name`` names it only if it has no name."""
+    kind_of = type(document)
+    if kind_of is dict:
+        return _parse_dict(document, kind, name)
+    if kind_of is str:
+        policy = _parse_text(document, kind)
+    elif isinstance(document, Policy):
         if document.kind == kind or (document.kind, kind) in _COMPATIBLE:
-            return document if name is None else document.with_name(name)
-        document = document.document
-    if isinstance(document, dict):
-        _, text = _load(document)
-        try:
-            policy = _parse_text(text, kind)
-        except RecursionError:
-            raise PolicyError("This policy contains invalid Json") from None
+            policy = document
+        else:
+            return _parse_dict(document.document, kind, name)
+    elif isinstance(document, dict):
+        return _parse_dict(document, kind, name)
     elif isinstance(document, (str, bytes, bytearray)):
-        text = document.decode("utf-8", "replace") if not isinstance(document, str) else document
-        try:
-            policy = _parse_text(text, kind)
-        except RecursionError:
-            raise PolicyError("This policy contains invalid Json") from None
+        policy = _parse_text(_load(document)[1], kind)
     else:
         _load(document)  # raises with a clear message
         raise AssertionError("unreachable")
-    return policy if name is None else policy.with_name(name)
+    if name is not None and policy.name is None:
+        return policy.named(name)
+    return policy
 
 
 _COMPATIBLE = {("resource", "trust"), ("trust", "resource")}

@@ -1,38 +1,61 @@
 """Policy evaluation in AWS's documented order.
 
+0. ``sts:GetCallerIdentity`` is answered for any signed-in caller: it needs no
+   permission and no policy, not even an explicit Deny or an SCP, can block it
+   (STS API reference, GetCallerIdentity).
 1. An explicit Deny in any applicable policy (SCP, RCP, resource-based,
    identity-based, permissions boundary, session) decides: ``explicitDeny``.
-2. Every level of resource control policies and of service control policies
-   must allow the request.
-3. The root user is allowed everything on its own account's resources;
+   A resource-based Deny with ``NotPrincipal`` applies to every IAM user, role
+   or role session that has a permissions boundary, whatever NotPrincipal lists
+   (IAM User Guide, "Permissions boundaries for IAM entities").
+2. ``kms:CreateAlias``, ``kms:UpdateAlias`` and ``kms:DeleteAlias`` on an
+   AWS managed alias (``alias/aws/...``) never succeed (AWS KMS Developer Guide,
+   "Aliases in AWS KMS").
+3. Every level of resource control policies and (for principals of an
+   account) of service control policies must allow the request.
+4. An anonymous (unsigned) request is allowed only by a resource-based policy
+   that allows everyone (``"*"``); identity policies and SCPs do not apply to it.
+   An AWS service principal (``*.amazonaws.com``) is allowed only by a
+   resource-based or trust policy that allows it; identity policies,
+   boundaries, session policies and the account rules do not apply to it.
+5. The root user is allowed everything on its own account's resources;
    identity policies, boundaries and session policies never restrict it.
-4. Same account: a resource-based policy that names the IAM user, role session
+6. Same account: a resource-based policy that names the IAM user, role session
    or federated user (or ``*``) allows on its own; one that names the role is
    still limited by the boundary and session policies; one that names the
    account delegates to the identity-based policies.
    Cross account: the resource-based policy *and* the principal's side
    (identity-based policy, boundary, session policies) must both allow.
-5. Role trust policies (``sts:AssumeRole*`` on a role) and KMS key policies
-   must allow explicitly, whatever the identity-based policies say.
-6. Otherwise identity-based policies must allow, and the boundary and session
+7. Role trust policies (``sts:AssumeRole*`` on a role) and KMS key policies
+   (``kms:*`` on a ``key/...`` ARN) must allow explicitly, whatever the
+   identity-based policies say; no key policy means nothing allows.
+8. Otherwise identity-based policies must allow, and the boundary and session
    policies, when present, must allow too; anything else is ``implicitDeny``.
 
 Sources: IAM User Guide, "Policy evaluation logic", "Cross-account policy
-evaluation logic" and "AWS JSON policy elements: Principal".
+evaluation logic" and "AWS JSON policy elements: Principal"; the lab's account
+is ``docs/aws-behaviour.md``, "Policy evaluation".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from .arn import account_of, parse_arn
-from .context import ContextValue, RequestContext
+from .arn import parse_arn
+from .context import NO_KEYS, ContextValue, RequestContext
 from .decision import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, Decision
-from .document import KIND_LABELS, Policy, Statement, parse_policy
-from .principals import DIRECT, ROLE, Caller, caller_from
+from .document import (
+    KIND_LABELS,
+    RECHECK_BOUNDARY,
+    RECHECK_RESOURCE,
+    Policy,
+    Statement,
+    _parse_any,
+    _parse_dict,
+)
+from .principals import ANONYMOUS, BOUNDED_TYPES, DIRECT, ROLE, Caller, caller_from
 
 PolicyInput = Policy | Mapping[str, Any] | str
 TRUST_ACTIONS = frozenset(
@@ -45,6 +68,13 @@ TRUST_ACTIONS = frozenset(
         "sts:setcontext",
     }
 )
+GET_CALLER_IDENTITY = "sts:getcalleridentity"
+MANAGED_ALIAS_ACTIONS = frozenset({"kms:createalias", "kms:updatealias", "kms:deletealias"})
+# callers that no identity-based policy, boundary, session policy or SCP applies to:
+# only the resource-based (or trust) policy, and the RCPs, decide for them
+OUTSIDE_ACCOUNTS = frozenset({"Anonymous", "Service", "WebIdentity"})
+
+Reason = str | Callable[[], str]
 
 
 @dataclass(slots=True)
@@ -65,98 +95,171 @@ class Request:
     scps: list[list[Policy]]
     rcps: list[list[Policy]]
     needs_resource_allow: bool
+    kms_key: bool = False
+    managed_alias: bool = False
 
 
 # a statement that applied: (policy, statement, how the Principal named the caller)
 Hit = tuple[Policy, Statement, str]
+Scan = tuple[list[Hit], list[Hit]]
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (dict, str, bytes, Policy)):
-        return [value]
-    return list(value)
+_PARAMETERS = {
+    "identity": "identity_policies",
+    "boundary": "permission_boundaries",
+    "session": "session_policies",
+    "scp": "scps",
+    "rcp": "rcps",
+}
+_DOCUMENTS = (dict, str, bytes, bytearray, Policy)
 
 
-@lru_cache(maxsize=4096)
-def _named(policy: Policy, name: str) -> Policy:
-    return policy.with_name(name)
+def _listed(items: Any, kind: str, what: str) -> list[Any]:
+    """``items`` as a list (one document alone counts as a list of one)."""
+    if isinstance(items, _DOCUMENTS):
+        return [items]
+    try:
+        return list(items)
+    except TypeError:
+        raise TypeError(
+            f"{_PARAMETERS[kind]} must be a list of {what}, not {type(items).__name__}"
+        ) from None
 
 
 def _parse_all(docs: Any, kind: str, label: str) -> list[Policy]:
     if not docs:
         return []
+    if type(docs) is not list:
+        docs = _listed(docs, kind, "policy documents (dicts, JSON strings or Policy objects)")
     policies = []
-    for i, doc in enumerate(_as_list(docs)):
+    numbered = label.endswith("level")
+    for i, doc in enumerate(docs):
         if type(doc) is Policy and doc.kind == kind and doc.name is not None:
             policies.append(doc)
             continue
-        policy = parse_policy(doc, kind)
-        if policy.name is None:
-            policy = _named(policy, f"{label} #{i + 1}" if i or label.endswith("level") else label)
-        policies.append(policy)
+        name = f"{label} #{i + 1}" if i or numbered else label
+        if type(doc) is dict:
+            policies.append(_parse_dict(doc, kind, name))
+        else:
+            policies.append(_parse_any(doc, kind, name))
     return policies
 
 
 def _levels(levels: Any, kind: str, label: str) -> list[list[Policy]]:
-    out = []
-    for n, level in enumerate(_as_list(levels)):
-        out.append(_parse_all(level, kind, f"{label} level {n + 1}"))
-    return out
+    levels = _listed(levels, kind, "levels (organization root first), each a list of policies")
+    return [_parse_all(level, kind, f"{label} level {n + 1}") for n, level in enumerate(levels)]
 
 
-@lru_cache(maxsize=4096)
 def implied_keys(caller: Caller) -> tuple[tuple[str, str], ...]:
     """Condition keys a principal ARN implies (``aws:PrincipalArn``, ``aws:username``, ...)."""
-    if caller.type == "Anonymous":
-        return (("aws:PrincipalType", "Anonymous"),)
-    keys = [("aws:PrincipalArn", caller.principal_arn)]
-    if caller.account:
-        keys.append(("aws:PrincipalAccount", caller.account))
-    if caller.type in ("Account", "User", "AssumedRole", "FederatedUser"):
-        keys.append(("aws:PrincipalType", caller.type))
-    if caller.type == "User":
-        keys.append(("aws:username", caller.name))  # type: ignore[arg-type]
-    elif caller.type == "Account":
-        keys.append(("aws:userid", caller.account))  # type: ignore[arg-type]
-    elif caller.type == "FederatedUser":
-        keys.append(("aws:userid", f"{caller.account}:{caller.name}"))
-    return tuple(keys)
+    return tuple((name, values[0]) for _, name, values in caller.implied)
 
 
 def build_context(context: Mapping[str, ContextValue] | None, caller: Caller) -> RequestContext:
     """The request context, completed with the keys the principal ARN implies.
 
-    Keys the caller gave win over implied ones.
+    Keys the caller gave win over implied ones; a key given as None stays absent.
     """
-    ctx = RequestContext(context)
-    values = ctx._values
-    for key, value in implied_keys(caller):
-        lower = key.lower()
-        if lower not in values:
+    ctx = RequestContext.__new__(RequestContext)
+    ctx.absent = NO_KEYS
+    if context is None:
+        ctx._values = dict(caller.implied_values)
+        ctx._names = {}
+        return ctx
+    if type(context) is dict:
+        # the common case, every key and value a str, without RequestContext's checks
+        values = dict(caller.implied_values)
+        names: dict[str, str] = {}
+        for key, value in context.items():
+            if type(value) is not str or type(key) is not str:
+                break
+            lower = key.lower()
             values[lower] = (value,)
-            ctx._names[lower] = key
+            names[lower] = key
+        else:
+            ctx._values = values
+            ctx._names = names
+            return ctx
+    given = RequestContext(context)  # validates, converts and finds the absent keys
+    values = dict(caller.implied_values)
+    values.update(given._values)
+    for key in given.absent:
+        values.pop(key, None)
+    ctx._values = values
+    ctx._names = given._names
+    ctx.absent = given.absent
     return ctx
 
 
-@lru_cache(maxsize=8192)
-def _resource_facts(action_lower: str, resource: str) -> tuple[bool, bool]:
-    """(role trust policy must allow, KMS key policy must allow) for this action/resource."""
+# (action, resource) -> (action in lower case, trust policy must allow, key policy must allow,
+#                        AWS managed alias write, account in the resource ARN, resource is valid)
+Traits = tuple[str, bool, bool, bool, str | None, bool]
+_TRAITS: dict[tuple[str, str], Traits] = {}
+
+
+def _request_traits(action: str, resource: str) -> Traits:
+    """What the action and resource alone decide (remembered: requests repeat)."""
+    found = _TRAITS.get((action, resource))
+    if found is not None:
+        return found
+    action_lower = action.lower()
     arn = parse_arn(resource)
     if arn is None:
-        return False, False
-    is_role = arn.service == "iam" and arn.resource.startswith("role/")
-    return (
-        action_lower in TRUST_ACTIONS and is_role,
-        arn.service == "kms" and action_lower.startswith("kms:"),
+        found = (action_lower, False, False, False, None, resource == "*")
+    else:
+        is_role = arn.service == "iam" and arn.resource.startswith("role/")
+        kms = arn.service == "kms" and action_lower.startswith("kms:")
+        found = (
+            action_lower,
+            action_lower in TRUST_ACTIONS and is_role,
+            kms and arn.resource.startswith("key/"),
+            kms and arn.resource.startswith("alias/aws/") and action_lower in MANAGED_ALIAS_ACTIONS,
+            arn.account or None,
+            bool(arn.partition and arn.service),
+        )
+    if len(_TRAITS) >= 8192:
+        _TRAITS.clear()
+    _TRAITS[(action, resource)] = found
+    return found
+
+
+def resource_policy_kind(action: str, resource: str) -> str:
+    """``trust`` when the resource policy of this request is a role trust policy, else
+    ``resource`` (the kind :func:`evaluate` validates it as)."""
+    return "trust" if _request_traits(str(action), str(resource))[1] else "resource"
+
+
+def check_resource(resource: Any) -> None:
+    """Raise ValueError unless ``resource`` is ``*`` or an ARN (six colon-separated parts)."""
+    if not isinstance(resource, str) or not resource:
+        raise ValueError("resource must be an ARN or '*', e.g. 'arn:aws:s3:::bucket/key'")
+    if resource == "*":
+        return
+    arn = parse_arn(resource)
+    if arn is None or not arn.partition or not arn.service:
+        raise ValueError(
+            f"resource {resource!r} is not an ARN (arn:partition:service:region:account:resource, "
+            "e.g. 'arn:aws:s3:::bucket/key') or '*'"
+        )
+
+
+def _caller(principal: Any) -> Caller:
+    if principal is None:
+        return ANONYMOUS
+    if isinstance(principal, Caller):
+        return principal
+    if isinstance(principal, str):
+        return caller_from(str(principal))
+    raise TypeError(
+        "principal must be an ARN string, a Caller, or None for an anonymous request, "
+        f"not {type(principal).__name__}"
     )
 
 
 def prepare(
     action: str,
     resource: str,
-    principal: str | Caller,
+    principal: str | Caller | None,
     context: Mapping[str, ContextValue] | None = None,
     identity_policies: Iterable[PolicyInput] | None = None,
     resource_policy: PolicyInput | None = None,
@@ -167,40 +270,98 @@ def prepare(
     rcps: Iterable[Iterable[PolicyInput]] | None = None,
 ) -> Request:
     """Parse every input of :func:`evaluate` into a :class:`Request`."""
-    if not isinstance(action, str) or not action:
-        raise ValueError("action must be a string such as 's3:GetObject'")
-    if not isinstance(resource, str) or not resource:
-        raise ValueError("resource must be an ARN or '*'")
-    caller = principal if isinstance(principal, Caller) else caller_from(principal)
-    action_lower = action.lower()
-    trust, kms = _resource_facts(action_lower, resource)
+    return _prepare(
+        action,
+        resource,
+        principal,
+        context,
+        identity_policies,
+        resource_policy,
+        resource_account,
+        permission_boundaries,
+        session_policies,
+        scps,
+        rcps,
+        False,
+    )
+
+
+def _prepare(
+    action: Any,
+    resource: Any,
+    principal: Any,
+    context: Any,
+    identity_policies: Any,
+    resource_policy: Any,
+    resource_account: Any,
+    permission_boundaries: Any,
+    session_policies: Any,
+    scps: Any,
+    rcps: Any,
+    check: bool,
+) -> Request:
+    """:func:`prepare`; with ``check`` the resource must be ``*`` or an ARN."""
+    if type(action) is not str or type(resource) is not str or not action or not resource:
+        if not isinstance(action, str) or not action:
+            raise ValueError("action must be a string such as 's3:GetObject'")
+        if not isinstance(resource, str) or not resource:
+            raise ValueError("resource must be an ARN or '*', e.g. 'arn:aws:s3:::bucket/key'")
+        action, resource = str(action), str(resource)
+    traits = _TRAITS.get((action, resource)) or _request_traits(action, resource)
+    action_lower, trust, kms_key, managed_alias, arn_account, valid = traits
+    if check and not valid:
+        check_resource(resource)
+    caller = caller_from(principal) if type(principal) is str else _caller(principal)
     rp = None
     if resource_policy is not None:
-        rp = parse_policy(resource_policy, "trust" if trust else "resource")
-        if rp.name is None:
-            rp = rp.with_name("role trust policy" if trust else "resource-based policy")
+        if trust:
+            rp = _parse_any(resource_policy, "trust", "role trust policy")
+        else:
+            rp = _parse_any(
+                resource_policy, "resource", "key policy" if kms_key else "resource-based policy"
+            )
     if resource_account is None:
-        resource_account = account_of(resource)
+        resource_account = arn_account
+    elif type(resource_account) is not str:
+        raise TypeError(
+            "resource_account must be an account id such as '111111111111', "
+            f"not {type(resource_account).__name__}"
+        )
     # an ARN without an account (S3) counts as the caller's own only without a resource policy
     same = resource_account == caller.account if resource_account is not None else rp is None
-    sessions = None
-    if session_policies is not None:
-        sessions = _parse_all(session_policies, "session", "session policy") or None
+    identity = _parse_all(identity_policies, "identity", "identity-based policy")
     return Request(
-        action=action,
-        action_lower=action_lower,
-        resource=resource,
-        caller=caller,
-        context=build_context(context, caller),
-        resource_account=resource_account,
-        same_account=same,
-        identity=_parse_all(identity_policies, "identity", "identity-based policy"),
-        resource_policy=rp,
-        boundaries=_parse_all(permission_boundaries, "boundary", "permissions boundary"),
-        sessions=sessions,
-        scps=_levels(scps, "scp", "service control policy") if scps else [],
-        rcps=_levels(rcps, "rcp", "resource control policy") if rcps else [],
-        needs_resource_allow=trust or (kms and rp is not None),
+        action,
+        action_lower,
+        resource,
+        caller,
+        build_context(context, caller),
+        resource_account,
+        same,
+        identity,
+        rp,
+        _parse_all(permission_boundaries, "boundary", "permissions boundary")
+        if permission_boundaries
+        else [],
+        (_parse_all(session_policies, "session", "session policy") or None)
+        if session_policies is not None
+        else None,
+        _levels(scps, "scp", "service control policy") if scps else [],
+        _levels(rcps, "rcp", "resource control policy") if rcps else [],
+        trust or kms_key,
+        kms_key,
+        managed_alias,
+    )
+
+
+def ignores_not_principal(st: Statement, req: Request) -> bool:
+    """A Deny with NotPrincipal applies to a principal with a permissions boundary, whatever
+    NotPrincipal lists (IAM User Guide, "Permissions boundaries for IAM entities")."""
+    return (
+        st.not_principal is not None
+        and st.effect == "Deny"
+        and bool(req.boundaries)
+        and req.caller.type in BOUNDED_TYPES
     )
 
 
@@ -210,41 +371,64 @@ def statement_applies(st: Statement, req: Request, missing: dict[str, str] | Non
     that the request lacks are added to ``missing``."""
     if st.actions.match(req.action_lower) == st.not_action:
         return None
-    if st.resources is not None and (
-        st.resources.match(req.resource, req.context) == st.not_resource
-    ):
+    return _applies(st, req, missing)
+
+
+def _applies(st: Statement, req: Request, missing: dict[str, str] | None) -> str | None:
+    """:func:`statement_applies` for a statement whose action is known to match."""
+    resources = st.resources
+    if resources is not None and resources.match(req.resource, req.context) == st.not_resource:
         return None
-    how = ""
+    how: str | None = ""
     if st.principal is not None:
-        how = st.principal.match(req.caller)  # type: ignore[assignment]
+        how = st.principal.match(req.caller)
         if how is None:
             return None
     elif st.not_principal is not None:
-        if st.not_principal.match(req.caller) is not None:
+        if st.not_principal.match(req.caller) is not None and not ignores_not_principal(st, req):
             return None
         how = DIRECT
-    if st.conditions:
+    conditions = st.conditions
+    if conditions:
         ctx = req.context
         if missing is not None:
-            for clause in st.conditions:
-                if ctx.get(clause.key_lower) is None:
+            values = ctx._values
+            for clause in conditions:
+                if clause.key_lower not in values:
                     missing.setdefault(clause.key_lower, clause.key)
-        for clause in st.conditions:
+        for clause in conditions:
             if not clause.test(ctx):
                 return None
     return how
 
 
-def _scan(
-    policies: Iterable[Policy], req: Request, missing: dict[str, str]
-) -> tuple[list[Hit], list[Hit]]:
+def _scan(policies: Iterable[Policy], req: Request, missing: dict[str, str]) -> Scan:
+    """The statements of ``policies`` that apply: (allows, denies)."""
     allows: list[Hit] = []
     denies: list[Hit] = []
+    action, resource, caller = req.action_lower, req.resource, req.caller
+    ctx = req.context
+    values = ctx._values
     for policy in policies:
-        for st in policy.statements:
-            how = statement_applies(st, req, missing)
-            if how is not None:
-                (allows if st.effect == "Allow" else denies).append((policy, st, how))
+        for st, how, flags in policy.applicable(action, resource, caller):
+            if flags:
+                if flags & RECHECK_RESOURCE and (
+                    st.resources.match(resource, ctx) == st.not_resource  # type: ignore[union-attr]
+                ):
+                    continue
+                if flags & RECHECK_BOUNDARY and not ignores_not_principal(st, req):
+                    continue
+            conditions = st.conditions
+            if conditions:
+                met = True
+                for clause in conditions:
+                    if clause.key_lower not in values:
+                        missing.setdefault(clause.key_lower, clause.key)
+                    if met and not clause.test(ctx):
+                        met = False
+                if not met:
+                    continue
+            (allows if st.effect == "Allow" else denies).append((policy, st, how))
     return allows, denies
 
 
@@ -253,73 +437,120 @@ def _where(hit: Hit) -> str:
     return f"{policy.label()} {st.label}"
 
 
-_NONE: tuple[list[Hit], list[Hit]] = ([], [])
+_NONE: Scan = ([], [])
+_GCI_REASON = (
+    "sts:GetCallerIdentity needs no permission: AWS answers it for any signed-in caller, "
+    "whatever the policies say (even an explicit Deny or a service control policy)."
+)
+_GCI_UNSIGNED = (
+    "sts:GetCallerIdentity answers signed requests only: an unsigned (anonymous) request "
+    "has no identity to report."
+)
+_MANAGED_ALIAS_REASON = (
+    "{resource} is an AWS managed alias (alias/aws/...): AWS creates, updates and deletes "
+    "these aliases itself, and no policy lets anyone call {action} on one."
+)
 
 
-def _deny_reason(hit: Hit) -> Any:
-    return lambda: (
-        f"An explicit Deny in {_where(hit)} matches this request, "
-        "and an explicit Deny overrides every Allow."
-    )
+def _deny_reason(hit: Hit, req: Request) -> Reason:
+    def reason() -> str:
+        text = (
+            f"An explicit Deny in {_where(hit)} matches this request, "
+            "and an explicit Deny overrides every Allow."
+        )
+        if ignores_not_principal(hit[1], req):
+            text += (
+                " Its NotPrincipal does not exempt this principal: a Deny with NotPrincipal "
+                "applies to every IAM user, role or role session that has a permissions "
+                "boundary, whatever NotPrincipal lists."
+            )
+        return text
+
+    return reason
+
+
+def _done(
+    req: Request,
+    missing: dict[str, str],
+    decision: str,
+    hits: list[Hit],
+    reason: Reason,
+    by: str | None = None,
+) -> Decision:
+    """The :class:`Decision`, with the condition keys the request lacked."""
+    names = sorted(missing.values(), key=str.lower) if missing else []
+    return Decision(decision, req, hits, reason, by, names)
 
 
 def decide(req: Request) -> Decision:
     """Evaluate a prepared request."""
-    missing: dict[str, str] = {}
     caller = req.caller
+    kind = caller.type
+    if req.action_lower == GET_CALLER_IDENTITY and kind != "Anonymous":
+        return Decision(ALLOWED, req, [], _GCI_REASON, None, [])
+    missing: dict[str, str] = {}
+    outside = kind in OUTSIDE_ACCOUNTS
     # root may do anything in its own account, except what a trust or key policy must allow
-    root_own = caller.is_root and req.same_account and not req.needs_resource_allow
+    root_own = kind == "Account" and req.same_account and not req.needs_resource_allow
+    skip = root_own or outside
 
-    identity = _NONE if root_own else _scan(req.identity, req, missing)
-    boundary = _NONE if root_own or not req.boundaries else _scan(req.boundaries, req, missing)
-    session = _NONE if root_own or req.sessions is None else _scan(req.sessions, req, missing)
+    identity = _NONE if skip or not req.identity else _scan(req.identity, req, missing)
+    boundary = _NONE if skip or not req.boundaries else _scan(req.boundaries, req, missing)
+    session = _NONE if skip or req.sessions is None else _scan(req.sessions, req, missing)
     rp = req.resource_policy
     resource = _scan((rp,), req, missing) if rp is not None else _NONE
-    scp_levels = [_scan(level, req, missing) for level in req.scps]
-    rcp_levels = [_scan(level, req, missing) for level in req.rcps]
-
-    def result(decision: str, hits: list[Hit], reason: Any, by: str | None = None) -> Decision:
-        names = sorted(missing.values(), key=str.lower) if missing else []
-        return Decision(decision, req, hits, reason, by, names)
+    scp_levels = (
+        [_scan(level, req, missing) for level in req.scps] if req.scps and not outside else []
+    )
+    rcp_levels = [_scan(level, req, missing) for level in req.rcps] if req.rcps else []
 
     # 1. an explicit deny anywhere decides
-    if (
-        resource[1]
-        or identity[1]
-        or boundary[1]
-        or session[1]
-        or any(level[1] for level in scp_levels)
-        or any(level[1] for level in rcp_levels)
-    ):
-        deny_groups = (
+    if resource[1] or identity[1] or boundary[1] or session[1] or scp_levels or rcp_levels:
+        for group, hits in (
             ("scp", [h for level in scp_levels for h in level[1]]),
             ("rcp", [h for level in rcp_levels for h in level[1]]),
             (rp.kind if rp is not None else "resource", resource[1]),
             ("identity", identity[1]),
             ("boundary", boundary[1]),
             ("session", session[1]),
-        )
-        for kind, hits in deny_groups:
+        ):
             if hits:
-                return result(EXPLICIT_DENY, hits, _deny_reason(hits[0]), kind)
+                return _done(req, missing, EXPLICIT_DENY, hits, _deny_reason(hits[0], req), group)
 
-    # 2. organization guardrails: every level must allow
-    for kind, levels in (("rcp", rcp_levels), ("scp", scp_levels)):
+    # 2. AWS managed aliases are AWS's own
+    if req.managed_alias:
+        text = _MANAGED_ALIAS_REASON.format(resource=req.resource, action=req.action)
+        return _done(req, missing, IMPLICIT_DENY, [], text, None)
+
+    # 3. organization guardrails: every level must allow
+    for group, levels in (
+        (("rcp", rcp_levels), ("scp", scp_levels)) if rcp_levels or scp_levels else ()
+    ):
         for n, (allows, _) in enumerate(levels):
             if not allows:
-                label = KIND_LABELS[kind]
-                return result(
+                label = KIND_LABELS[group]
+                return _done(
+                    req,
+                    missing,
                     IMPLICIT_DENY,
                     [],
                     f"No statement in the {label}s at level {n + 1} allows {req.action}; "
                     f"every level of the organization's {label}s must allow it.",
-                    kind,
+                    group,
                 )
 
     res_allows = resource[0]
-    # 3. root in its own account
+    # 4. callers outside any account: only the resource-based policy can allow
+    if outside:
+        if kind == "Anonymous":
+            return _anonymous(req, res_allows, missing)
+        return _service(req, res_allows, missing)
+
+    # 5. root in its own account
     if root_own:
-        return result(
+        return _done(
+            req,
+            missing,
             ALLOWED,
             res_allows,
             lambda: (
@@ -329,15 +560,89 @@ def decide(req: Request) -> Decision:
             ),
         )
 
-    # 4./5. resource-based policies
+    # 6./7. resource-based policies
     if req.same_account:
-        return _same_account(req, res_allows, identity, boundary, session, result)
-    return _cross_account(req, res_allows, identity, boundary, session, result)
+        return _same_account(req, res_allows, identity, boundary, session, missing)
+    return _cross_account(req, res_allows, identity, boundary, session, missing)
 
 
-def _limits(
-    req: Request, boundary: tuple[list[Hit], list[Hit]], session: tuple[list[Hit], list[Hit]]
-) -> tuple[list[Hit], str | None, str]:
+def _anonymous(req: Request, res_allows: list[Hit], missing: dict[str, str]) -> Decision:
+    rp = req.resource_policy
+    if res_allows:
+        return _done(
+            req,
+            missing,
+            ALLOWED,
+            res_allows,
+            lambda: (
+                f"{_where(res_allows[0])} allows everyone, which includes unsigned (anonymous) "
+                "requests; no identity-based policy or SCP applies to an anonymous request."
+            ),
+        )
+    if req.action_lower == GET_CALLER_IDENTITY:
+        return _done(req, missing, IMPLICIT_DENY, [], _GCI_UNSIGNED, "resource")
+    have = (
+        f'no statement of the {rp.label()} that allows everyone ("*") applies to this request'
+        if rp is not None
+        else "the resource has no resource-based policy"
+    )
+    return _done(
+        req,
+        missing,
+        IMPLICIT_DENY,
+        [],
+        "An anonymous (unsigned) request can be allowed only by a resource-based policy that "
+        f'allows everyone ("Principal": "*"), and {have}.',
+        rp.kind if rp is not None else "resource",
+    )
+
+
+def _service(req: Request, res_allows: list[Hit], missing: dict[str, str]) -> Decision:
+    rp = req.resource_policy
+    caller = req.caller
+    # only a statement naming the service (or identity provider) itself, or "*", allows it:
+    # naming an account hands the decision to that account's IAM policies, which it has none of
+    by_account = [h for h in res_allows if h[2] != DIRECT]
+    res_allows = [h for h in res_allows if h[2] == DIRECT]
+    if by_account and not res_allows:
+        return _done(
+            req,
+            missing,
+            IMPLICIT_DENY,
+            [],
+            lambda: (
+                f"{_where(by_account[0])} names an account, not the {caller.kind_words} "
+                f"{caller.arn} itself: naming an account hands the decision to that account's "
+                f"IAM policies, and those do not apply to a {caller.kind_words}."
+            ),
+            rp.kind if rp is not None else "resource",
+        )
+    if res_allows:
+        return _done(
+            req,
+            missing,
+            ALLOWED,
+            res_allows,
+            lambda: (
+                f"{_where(res_allows[0])} allows the {caller.kind_words} {caller.arn} and "
+                "nothing denies it; identity-based policies, boundaries, session policies and "
+                "the account rules do not apply to it."
+            ),
+        )
+    label = rp.label() if rp is not None else "resource-based or trust policy"
+    have = f"no statement in the {label} allows it" if rp is not None else "none was given"
+    return _done(
+        req,
+        missing,
+        IMPLICIT_DENY,
+        [],
+        f"The {caller.kind_words} {caller.arn} is allowed only by a resource-based or trust "
+        f"policy that names it, and {have}.",
+        rp.kind if rp is not None else "resource",
+    )
+
+
+def _limits(req: Request, boundary: Scan, session: Scan) -> tuple[list[Hit], str | None, str]:
     """The permissions boundary and session policies, which only ever limit."""
     hits: list[Hit] = []
     if req.boundaries:
@@ -359,25 +664,33 @@ def _limits(
 
 
 def _principal_side(
-    req: Request,
-    identity: tuple[list[Hit], list[Hit]],
-    boundary: tuple[list[Hit], list[Hit]],
-    session: tuple[list[Hit], list[Hit]],
+    req: Request, identity: Scan, boundary: Scan, session: Scan
 ) -> tuple[list[Hit], str | None, str]:
     """The principal's side: an identity-based Allow within the boundary and session limits."""
     if not identity[0]:
         return [], "identity", f"no identity-based policy allows {req.action}"
+    if not req.boundaries and req.sessions is None:
+        return identity[0], None, ""
     hits, by, why = _limits(req, boundary, session)
     if by is not None:
         return [], by, f"an identity-based policy allows {req.action}, but {why}"
     return identity[0] + hits, None, ""
 
 
-def _same_account(req, res_allows, identity, boundary, session, result):  # type: ignore[no-untyped-def]
+def _same_account(
+    req: Request,
+    res_allows: list[Hit],
+    identity: Scan,
+    boundary: Scan,
+    session: Scan,
+    missing: dict[str, str],
+) -> Decision:
     rp = req.resource_policy
     direct = [h for h in res_allows if h[2] == DIRECT]
     if direct:
-        return result(
+        return _done(
+            req,
+            missing,
             ALLOWED,
             direct,
             lambda: (
@@ -389,7 +702,9 @@ def _same_account(req, res_allows, identity, boundary, session, result):  # type
     if by_role:
         hits, by, why = _limits(req, boundary, session)
         if by is None:
-            return result(
+            return _done(
+                req,
+                missing,
                 ALLOWED,
                 by_role + hits,
                 lambda: (
@@ -397,19 +712,37 @@ def _same_account(req, res_allows, identity, boundary, session, result):  # type
                     "permissions boundary and session policy, if any, allow it too."
                 ),
             )
-        return result(IMPLICIT_DENY, [], lambda: f"{_where(by_role[0])} allows it, but {why}.", by)
-    if req.needs_resource_allow and not res_allows:
-        label = KIND_LABELS[rp.kind] if rp is not None else "role trust policy"
-        return result(
+        return _done(
+            req,
+            missing,
             IMPLICIT_DENY,
             [],
-            f"No statement in the {label} allows this principal to {req.action}; the {label} "
-            "must allow it explicitly, whatever the identity-based policies say.",
-            rp.kind if rp is not None else "trust",
+            lambda: f"{_where(by_role[0])} allows it, but {why}.",
+            by,
+        )
+    if req.needs_resource_allow and not res_allows:
+        return _done(
+            req,
+            missing,
+            IMPLICIT_DENY,
+            [],
+            _must_allow(req),
+            rp.kind if rp is not None else _kind(req),
+        )
+    if req.kms_key and req.caller.is_root:
+        return _done(
+            req,
+            missing,
+            ALLOWED,
+            res_allows,
+            lambda: (
+                f"{_where(res_allows[0])} allows the account, which hands the decision to its "
+                "IAM policies, and the root user holds every permission of its own account."
+            ),
         )
     hits, by, why = _principal_side(req, identity, boundary, session)
     if by is not None:
-        return result(IMPLICIT_DENY, [], f"Not allowed: {why}.", by)
+        return _done(req, missing, IMPLICIT_DENY, [], f"Not allowed: {why}.", by)
 
     def reason() -> str:
         text = f"{_where(hits[0])} allows it and nothing denies it."
@@ -420,51 +753,102 @@ def _same_account(req, res_allows, identity, boundary, session, result):  # type
             )
         return text
 
-    return result(ALLOWED, res_allows + hits, reason)
+    return _done(req, missing, ALLOWED, res_allows + hits, reason)
 
 
-def _cross_account(req, res_allows, identity, boundary, session, result):  # type: ignore[no-untyped-def]
+def _kind(req: Request) -> str:
+    return "resource" if req.kms_key else "trust"
+
+
+def _must_allow(req: Request) -> str:
     rp = req.resource_policy
-    caller = req.caller
-
-    def where() -> str:
-        if req.resource_account:
+    if req.kms_key:
+        if rp is None:
             return (
-                f"the resource belongs to account {req.resource_account}, the principal to "
-                f"account {caller.account}"
+                "No key policy was given: a KMS key can be used only when its key policy "
+                "allows it (naming the principal, or the account to hand the decision to IAM "
+                "policies), so nothing allows this request."
             )
-        return "the resource ARN names no account, so it is treated as another account's"
-
-    if not res_allows:
-        have = (
-            f"no statement in the {KIND_LABELS[rp.kind]} allows this principal"
-            if rp is not None
-            else "the resource has no resource-based policy"
+        return (
+            f"No statement in the {rp.label()} allows this principal to {req.action}: a KMS "
+            "key policy must allow it (naming the principal, or the account to hand the "
+            "decision to IAM policies), whatever the identity-based policies say."
         )
-        return result(
+    label = rp.label() if rp is not None else "role trust policy"
+    return (
+        f"No statement in the {label} allows this principal to {req.action}; the {label} "
+        "must allow it explicitly, whatever the identity-based policies say."
+    )
+
+
+def _accounts(req: Request) -> str:
+    if req.resource_account:
+        return (
+            f"the resource belongs to account {req.resource_account}, the principal to "
+            f"account {req.caller.account}"
+        )
+    return "the resource ARN names no account, so it is treated as another account's"
+
+
+def _cross_account(
+    req: Request,
+    res_allows: list[Hit],
+    identity: Scan,
+    boundary: Scan,
+    session: Scan,
+    missing: dict[str, str],
+) -> Decision:
+    rp = req.resource_policy
+    if not res_allows:
+        if rp is not None:
+            have = f"no statement in the {rp.label()} allows this principal"
+        elif req.kms_key:
+            have = "no key policy was given"
+        else:
+            have = "the resource has no resource-based policy"
+        return _done(
+            req,
+            missing,
             IMPLICIT_DENY,
             [],
             lambda: (
-                f"Cross-account request ({where()}): the resource's account must allow it, "
+                f"Cross-account request ({_accounts(req)}): the resource's account must allow it, "
                 f"but {have}."
             ),
             rp.kind if rp is not None else "resource",
         )
+    if req.caller.is_root:
+        # the root user needs no identity-based policy in its own account, so its side allows
+        return _done(
+            req,
+            missing,
+            ALLOWED,
+            res_allows,
+            lambda: (
+                f"Cross-account request ({_accounts(req)}): {_where(res_allows[0])} allows it on "
+                "the resource's side, and the principal is the root user of its account, which "
+                "needs no identity-based policy to act for that account."
+            ),
+        )
     hits, by, why = _principal_side(req, identity, boundary, session)
     if by is None:
-        return result(
+        return _done(
+            req,
+            missing,
             ALLOWED,
             res_allows + hits,
             lambda: (
-                f"Cross-account request ({where()}): {_where(res_allows[0])} allows it on "
+                f"Cross-account request ({_accounts(req)}): {_where(res_allows[0])} allows it on "
                 f"the resource's side, and {_where(hits[0])} allows it on the principal's side."
             ),
         )
-    return result(
+    return _done(
+        req,
+        missing,
         IMPLICIT_DENY,
         [],
         lambda: (
-            f"Cross-account request ({where()}): {_where(res_allows[0])} allows it on the "
+            f"Cross-account request ({_accounts(req)}): {_where(res_allows[0])} allows it on the "
             f"resource's side, but on the principal's side {why}. Both sides must allow."
         ),
         by,
@@ -474,7 +858,7 @@ def _cross_account(req, res_allows, identity, boundary, session, result):  # typ
 def evaluate(
     action: str,
     resource: str,
-    principal: str | Caller,
+    principal: str | Caller | None,
     context: Mapping[str, ContextValue] | None = None,
     identity_policies: Iterable[PolicyInput] | None = None,
     resource_policy: PolicyInput | None = None,
@@ -487,14 +871,20 @@ def evaluate(
     """Decide one request the way AWS would: ``allowed``, ``explicitDeny`` or ``implicitDeny``.
 
     ``principal`` is the caller's ARN (or a :class:`~iamlab.policy.principals.Caller`, e.g.
-    from ``federated_caller`` for a federated user and its creating IAM user).
+    from ``federated_caller`` for a federated user and its creating IAM user); ``None``
+    is an anonymous (unsigned) request, and a service name such as ``ec2.amazonaws.com``
+    is an AWS service principal.  ``resource`` is an ARN or ``*``.
     Policies may be dicts, JSON strings or parsed :class:`Policy` objects;
     ``scps``/``rcps`` are lists of levels (organization root first), each a list
     of documents.  Context keys are case-insensitive; values may be str,
-    list[str], bool or int.  Raises :class:`PolicyError` for a malformed policy.
+    list[str], bool or int, and ``None`` means the key is absent (even one the
+    engine would derive from the principal, such as ``aws:username``).
+    Raises :class:`PolicyError` for a malformed policy, ``ValueError`` for a bad
+    action, resource or principal, and ``TypeError`` for a context that is not a
+    mapping of keys to supported values.
     """
     return decide(
-        prepare(
+        _prepare(
             action,
             resource,
             principal,
@@ -506,5 +896,6 @@ def evaluate(
             session_policies,
             scps,
             rcps,
+            True,
         )
     )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .arn import parse_arn
 from .errors import PolicyError
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-_UNIQUE_ID = re.compile(r"^A(IDA|ROA|GPA)[A-Z0-9]{12,}$")
-_HOST = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[\w./-]*)?$")
+_ACCOUNT = re.compile(r"[0-9]{12}")
+_UNIQUE_ID = re.compile(r"A(IDA|ROA|GPA)[A-Z0-9]{12,}", re.ASCII)
+_HOST = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[\w./-]*)?", re.ASCII)
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+# principals that can have a permissions boundary
+BOUNDED_TYPES = frozenset({"User", "Role", "AssumedRole"})
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,8 @@ class Caller:
 
     ``type`` is the ``aws:PrincipalType`` value: ``Account`` (root), ``User``,
     ``AssumedRole``, ``FederatedUser``, ``Role`` (a role ARN given directly),
-    ``Service``, ``WebIdentity`` (a federated identity provider) or ``Anonymous``.
+    ``Service``, ``WebIdentity`` (a federated identity provider) or ``Anonymous``
+    (an unsigned request; :data:`ANONYMOUS`).
     """
 
     arn: str
@@ -46,16 +49,57 @@ class Caller:
 
     @property
     def kind_words(self) -> str:
-        return {
-            "Account": "root user",
-            "User": "IAM user",
-            "AssumedRole": "role session",
-            "FederatedUser": "federated user",
-            "Role": "role",
-            "Service": "AWS service",
-            "WebIdentity": "federated identity",
-            "Anonymous": "anonymous caller",
-        }[self.type]
+        return _KIND_WORDS.get(self.type, self.type)
+
+    @cached_property
+    def implied(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(key in lower case, key, values) of the condition keys this principal implies."""
+        return tuple((key.lower(), key, (value,)) for key, value in _implied_keys(self))
+
+    @cached_property
+    def implied_values(self) -> dict[str, tuple[str, ...]]:
+        """The implied keys as a request context's values (lower-case key -> values)."""
+        return {lower: values for lower, _, values in self.implied}
+
+
+_KIND_WORDS = {
+    "Account": "root user",
+    "User": "IAM user",
+    "Group": "IAM group",
+    "AssumedRole": "role session",
+    "FederatedUser": "federated user",
+    "Role": "role",
+    "Service": "AWS service",
+    "WebIdentity": "federated identity",
+    "Anonymous": "anonymous caller",
+}
+
+
+def _implied_keys(caller: Caller) -> tuple[tuple[str, str], ...]:
+    """Condition keys a principal implies (IAM User Guide, global condition context keys)."""
+    if caller.type == "Anonymous":
+        return (("aws:PrincipalType", "Anonymous"),)
+    if caller.type == "Service":
+        return (("aws:PrincipalServiceName", caller.arn),)
+    keys = [("aws:PrincipalArn", caller.principal_arn)]
+    if caller.account:
+        keys.append(("aws:PrincipalAccount", caller.account))
+    if caller.type in ("Account", "User", "AssumedRole", "FederatedUser"):
+        keys.append(("aws:PrincipalType", caller.type))
+    if caller.type == "User" and caller.name:
+        keys.append(("aws:username", caller.name))
+    elif caller.type == "Account" and caller.account:
+        keys.append(("aws:userid", caller.account))
+    elif caller.type == "FederatedUser":
+        keys.append(("aws:userid", f"{caller.account}:{caller.name}"))
+    return tuple(keys)
+
+
+# An unsigned request: no credentials at all (``evaluate(principal=None)``).
+ANONYMOUS_ARN = "anonymous"
+
+
+ANONYMOUS = Caller(ANONYMOUS_ARN, "Anonymous", None)
 
 
 def federated_caller(federated_arn: str, parent_arn: str | None) -> Caller:
@@ -69,13 +113,13 @@ def federated_caller(federated_arn: str, parent_arn: str | None) -> Caller:
 @lru_cache(maxsize=4096)
 def caller_from(principal: str) -> Caller:
     """Read a principal ARN (or service name, or ``*``) into a :class:`Caller`."""
-    if principal in ("*", "anonymous", ""):
-        return Caller(principal or "anonymous", "Anonymous", None)
-    if _ACCOUNT.match(principal):
+    if principal in ("*", ANONYMOUS_ARN, ""):
+        return ANONYMOUS if principal != "*" else Caller(principal, "Anonymous", None)
+    if _ACCOUNT.fullmatch(principal):
         return Caller(f"arn:aws:iam::{principal}:root", "Account", principal)
     arn = parse_arn(principal)
     if arn is None:
-        if not _HOST.match(principal):
+        if not _HOST.fullmatch(principal):
             raise ValueError(
                 f"principal {principal!r} is not an ARN, an account id, a service principal "
                 "(such as ec2.amazonaws.com), an identity provider or '*'"
@@ -162,12 +206,17 @@ def _aws_principal(value: Any, where: str) -> str:
         raise PolicyError(f'Invalid principal in policy: "AWS":{value!r}', where)
     if value == "*":
         return value
-    if _ACCOUNT.match(value):
+    if _ACCOUNT.fullmatch(value):
         return f"arn:aws:iam::{value}:root"
-    if _UNIQUE_ID.match(value):
+    if _UNIQUE_ID.fullmatch(value):
         return value
     arn = parse_arn(value)
-    if arn is not None and "*" not in value and "?" not in value and _ACCOUNT.match(arn.account):
+    if (
+        arn is not None
+        and "*" not in value
+        and "?" not in value
+        and _ACCOUNT.fullmatch(arn.account)
+    ):
         kind = arn.resource.split("/", 1)[0]
         if arn.service == "iam" and (arn.resource == "root" or kind in ("user", "role")):
             return value

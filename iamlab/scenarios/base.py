@@ -21,6 +21,25 @@ from iamlab.data import load_policy, load_scenario
 
 # error codes that mean "refused", whether or not a policy was evaluated
 DENIAL_CODES = frozenset({"AccessDenied", "UnauthorizedOperation", "AccessDeniedException"})
+# error codes of a request turned away before any policy was evaluated: a wrong, reused or
+# expired MFA code (AccessDenied without a policy decision), an unknown or inactive access
+# key, a bad signature, expired temporary credentials (each service's own code)
+REFUSAL_CODES = DENIAL_CODES | frozenset(
+    {
+        "InvalidClientTokenId",
+        "InvalidAccessKeyId",
+        "UnrecognizedClientException",
+        "AuthFailure",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidIdentityToken",
+    }
+)
+OUTCOMES = ("allowed", "explicitDeny", "implicitDeny", "refused", "error")
+_CACHED = 64  # boto3 sessions a story keeps for credentials it issues again on replay
 
 
 @dataclass
@@ -34,10 +53,13 @@ class Actor:
     access_key: dict[str, Any] = field(repr=False)
     mfa_serial: str | None = None
     detail: str = ""
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def client(self, service: str) -> Any:
-        """A boto3 client signed with this actor's long-term access keys."""
-        return self.session.client(service)
+        """A boto3 client signed with this actor's long-term access keys (made once)."""
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service)
+        return self._clients[service]
 
 
 @dataclass
@@ -48,13 +70,19 @@ class Attempt:
     who: str
     action: str
     target: str
-    outcome: str  # allowed | explicitDeny | implicitDeny | error
+    # allowed | explicitDeny | implicitDeny: the policy decision recorded in the trail;
+    # refused: turned away before any policy was evaluated (wrong MFA code, unknown key,
+    # expired token); error: allowed, or not authorized at all, and then failed
+    outcome: str
     error: str = ""
     message: str = ""
     reason: str = ""
     explanation: str = ""
     result: Any = field(default=None, repr=False)
     denied_by: str | None = None  # the kind of policy that denied: identity, resource, trust...
+    principal: str = ""  # the caller's ARN as the trail recorded it ("" if unauthenticated)
+    resource: str = ""  # the resource the policy decision was about, as in the trail
+    trail_index: int | None = None  # the call's row in lab.trail() (None: no call was made)
 
     @property
     def allowed(self) -> bool:
@@ -85,6 +113,9 @@ class Scenario:
     resources: dict[str, str] = field(default_factory=dict)  # name -> ARN
     _roots: dict[str, boto3.Session] = field(default_factory=dict, repr=False)
     _snapshot: Any = field(default=None, repr=False)
+    _root_clients: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _sessions: dict[tuple[str, ...], boto3.Session] = field(default_factory=dict, repr=False)
+    _clients: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
 
     def actor(self, name: str) -> Actor:
         """The actor called ``name``."""
@@ -98,6 +129,44 @@ class Scenario:
     def root(self, account_id: str) -> boto3.Session:
         """The root user's session of ``account_id`` (the account's administrator)."""
         return self._roots[account_id]
+
+    def root_client(self, account_id: str, service: str) -> Any:
+        """A boto3 client of ``account_id``'s root user (made once)."""
+        key = (account_id, service)
+        if key not in self._root_clients:
+            self._root_clients[key] = self.root(account_id).client(service)
+        return self._root_clients[key]
+
+    def session_for(self, credentials: dict[str, Any]) -> boto3.Session:
+        """A boto3 session for STS ``Credentials``, made once for the same credentials.
+
+        :meth:`rewind` restores the lab's clock and ids, so replaying a story issues the
+        same credentials again: their session (and clients, :meth:`client_of`) are reused.
+        """
+        key = (
+            credentials["AccessKeyId"],
+            credentials["SecretAccessKey"],
+            credentials.get("SessionToken") or "",
+        )
+        if key not in self._sessions:
+            if len(self._sessions) >= _CACHED:
+                self._sessions.clear()
+                self._clients.clear()
+            self._sessions[key] = self.lab.session(credentials)
+        return self._sessions[key]
+
+    def client_of(self, session: boto3.Session, service: str) -> Any:
+        """A client of ``session``, made once for a session of :meth:`session_for` or an
+        actor's long-term keys."""
+        key = (id(session), service)
+        for actor in self.actors.values():
+            if actor.session is session:
+                return actor.client(service)
+        if session not in self._sessions.values():
+            return session.client(service)
+        if key not in self._clients:
+            self._clients[key] = session.client(service)
+        return self._clients[key]
 
     def role_arn(self, name: str, account: str | None = None) -> str:
         """The ARN of role ``name`` (in ``account`` when several accounts have one)."""
@@ -127,13 +196,12 @@ class Scenario:
         except ClientError as exc:
             error = exc.response["Error"]["Code"]
             message = exc.response["Error"]["Message"]
-        row = self.lab.last_call() if self.lab.call_count() > before else None
-        outcome = row.decision if row is not None else ("error" if error else "allowed")
-        if outcome == "error" and error in DENIAL_CODES:
-            outcome = "implicitDeny"  # refused before any policy, e.g. a wrong MFA code
+        after = self.lab.call_count()
+        row = self.lab.last_call() if after > before else None
+        outcome = classify(row.decision if row is not None else "", error)
         reason = row.reason if row is not None else message
         decision = self.lab.last_decision()
-        if decision is before_decision or row is None:
+        if decision is before_decision or row is None or row.decision not in _DECISIONS:
             decision = None  # this call made no policy decision (e.g. a refused MFA code)
         return Attempt(
             label,
@@ -147,7 +215,27 @@ class Scenario:
             decision.explain() if decision is not None else reason,
             result,
             decision.denied_by if decision is not None and not decision else None,
+            row.principal if row is not None else "",
+            row.resource if row is not None else "",
+            after - 1 if row is not None else None,
         )
+
+
+_DECISIONS = ("allowed", "explicitDeny", "implicitDeny")
+
+
+def classify(decision: str, error: str) -> str:
+    """The outcome of one call from its trail decision and error code.
+
+    The trail's decision is the policy engine's; a call that made no policy decision
+    ("error" in the trail) and failed with an authentication or MFA error was refused
+    before any policy: that is not "no policy allows it".
+    """
+    if decision in _DECISIONS:
+        return decision
+    if not error:
+        return "allowed"
+    return "refused" if error in REFUSAL_CODES else "error"
 
 
 def _policy_text(name: str) -> str:

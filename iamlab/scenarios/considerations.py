@@ -1,25 +1,25 @@
 """Notebook 09 (considerations): where MFA cannot help.
 
 Helpers that add federation to a story's lab (an OIDC provider and a SAML provider, each
-with a role), a table of what each kind of credentials tells AWS about MFA, and the
-cross-account diagram with the extra user an administrator of account B creates.
-Every helper makes the same boto3 calls a learner would type.
+with a role), a table of what each kind of credentials tells AWS about MFA, and the extra
+user an administrator of account B creates. Every helper makes the same boto3 calls a
+learner would type. (Diagrams are drawn from the lab, so users added here appear in the
+story's diagram by themselves: ``iamlab.diagrams.story_diagram(story, attempts)``.)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
-import re
-from collections.abc import Iterable, Mapping
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
-from iamlab.diagrams import Diagram, draw, trust_flow
-from iamlab.diagrams.model import Edge, Node
+from iamlab import tables
 from iamlab.policy import evaluate
 
-from .base import Actor, Attempt, Scenario, enable_virtual_mfa
+from .base import Actor, Scenario, enable_virtual_mfa
 
 OIDC_URL = "https://login.example.com"
 OIDC_HOST = "login.example.com"
@@ -46,7 +46,8 @@ def add_web_identity_role(
     for ``subject`` (and, with ``require_mfa``, only with MFA). Returns the role ARN."""
     iam = scenario.root(account).client("iam")
     provider = f"arn:aws:iam::{account}:oidc-provider/{OIDC_HOST}"
-    if provider not in scenario.lab.account(account).providers:
+    listed = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    if provider not in {p["Arn"] for p in listed}:
         iam.create_open_id_connect_provider(
             Url=OIDC_URL, ClientIDList=[audience], ThumbprintList=["0" * 40]
         )
@@ -62,18 +63,46 @@ def add_saml_role(
 ) -> tuple[str, str]:
     """Register the lab's SAML identity provider in ``account`` (once) and create a role that
     trusts it (with ``require_mfa``, only with MFA). Returns (provider ARN, role ARN)."""
-    from iamlab.aws.services.sts_saml import saml_metadata
-
     iam = scenario.root(account).client("iam")
     provider = f"arn:aws:iam::{account}:saml-provider/CorpIdP"
-    if provider not in scenario.lab.account(account).providers:
-        iam.create_saml_provider(Name="CorpIdP", SAMLMetadataDocument=saml_metadata(SAML_ENTITY))
+    listed = iam.list_saml_providers()["SAMLProviderList"]
+    if provider not in {p["Arn"] for p in listed}:
+        iam.create_saml_provider(Name="CorpIdP", SAMLMetadataDocument=idp_metadata(SAML_ENTITY))
     condition: dict[str, Any] = {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
     if require_mfa:
         condition.update(REQUIRE_MFA)
     trust = _trust({"Federated": provider}, "sts:AssumeRoleWithSAML", condition)
     role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     return provider, role
+
+
+_MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+_DS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def idp_metadata(entity_id: str) -> str:
+    """The metadata document the company's SAML identity provider publishes (what an
+    administrator uploads with ``CreateSAMLProvider``). The lab's IdP signs its assertions
+    with a lab-held key, so the certificate here is deterministic filler."""
+    filler = b"".join(hashlib.sha256(f"{entity_id}:{n}".encode()).digest() for n in range(24))
+    root = ET.Element(f"{{{_MD}}}EntityDescriptor", {"entityID": entity_id})
+    idp = ET.SubElement(
+        root,
+        f"{{{_MD}}}IDPSSODescriptor",
+        {"protocolSupportEnumeration": "urn:oasis:names:tc:SAML:2.0:protocol"},
+    )
+    key = ET.SubElement(idp, f"{{{_MD}}}KeyDescriptor", {"use": "signing"})
+    data = ET.SubElement(ET.SubElement(key, f"{{{_DS}}}KeyInfo"), f"{{{_DS}}}X509Data")
+    ET.SubElement(data, f"{{{_DS}}}X509Certificate").text = base64.b64encode(filler).decode()
+    ET.SubElement(
+        idp,
+        f"{{{_MD}}}SingleSignOnService",
+        {
+            "Binding": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+            "Location": f"{entity_id.rstrip('/')}/sso",
+        },
+    )
+    return ET.tostring(root, encoding="unicode")
 
 
 def mfa_keys(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,14 +129,15 @@ def satisfies_mfa(context: Mapping[str, Any]) -> bool:
     )
 
 
-def mfa_summary(contexts: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def mfa_summary(contexts: Mapping[str, Mapping[str, Any]]) -> Any:
     """One row per kind of credentials: its MFA keys, and whether it passes
-    ``Bool aws:MultiFactorAuthPresent true`` (decided by the policy engine)."""
+    ``Bool aws:MultiFactorAuthPresent true`` (decided by the policy engine). A DataFrame where
+    pandas is installed, else an :class:`iamlab.tables.Table`."""
     rows = []
     for kind, context in contexts.items():
         passes = "yes" if satisfies_mfa(context) else "no"
         rows.append({"credentials": kind, **mfa_keys(context), "passes Bool MFA true": passes})
-    return pd.DataFrame(rows).set_index("credentials")
+    return tables.frame(rows, index="credentials")
 
 
 def add_user_with_mfa(
@@ -125,36 +155,3 @@ def add_user_with_mfa(
     actor = Actor(name, account, arn, lab.session(key), key, serial, detail)
     scenario.actors[name] = actor
     return actor
-
-
-def diagram_with_extra_users(
-    scenario: Scenario, attempts: Iterable[Attempt], extra: Iterable[Actor]
-) -> Diagram:
-    """The story's diagram, plus users created after the story was built (with their MFA
-    devices, the trust they fall under and their calls)."""
-    attempts = list(attempts)
-    flow = trust_flow(scenario, attempts)
-    for actor in extra:
-        uid = f"{actor.account}_extra_{actor.name}"
-        flow.add_node(Node(uid, actor.name, "user", actor.account, actor.detail))
-        if actor.mfa_serial:
-            flow.add_node(
-                Node(uid + "_mfa", f"{actor.name}'s MFA", "mfa", actor.account, actor.mfa_serial)
-            )
-            flow.add_edge(Edge(uid + "_mfa", uid, "mfa"))
-        for trust in [e for e in flow.edges if e.kind == "trust"]:
-            source = flow.node(trust.source)
-            if source is not None and source.account == actor.account:
-                flow.add_edge(Edge(uid, trust.target, "trust", trust.label))
-        roles = {n.label: n.id for n in flow.nodes if n.kind == "role"}
-        for a in attempts:
-            if a.who != actor.name:
-                continue
-            target = next((rid for name, rid in roles.items() if a.target.endswith(name)), None)
-            if target is not None:
-                label = a.action.split(":", 1)[-1]
-                note = re.search(r"\(([^)]*)\)", a.label)
-                if note:
-                    label += f" ({note.group(1)})"
-                flow.add_edge(Edge(uid, target, "call", label, a.outcome))
-    return draw(flow)

@@ -9,6 +9,7 @@ and notebooks show).  Everything is deterministic.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from iamlab.aws import Lab
@@ -63,8 +64,8 @@ class CrossAccount(Scenario):
         )
         attempts = [assume]
         if assume.allowed:
-            role = self.lab.session(assume.result["Credentials"])
-            ddb = role.client("dynamodb")
+            role = self.session_for(assume.result["Credentials"])
+            ddb = self.client_of(role, "dynamodb")
             books = self.resources["Books"]
             attempts.append(
                 self.attempt(
@@ -116,7 +117,7 @@ class SameAccountEC2(Scenario):
             else _mfa_args(self.lab, self.sofia, "MFA code")
         )
         creds = self.sofia.client("sts").get_session_token(DurationSeconds=duration, **args)
-        return self.lab.session(creds["Credentials"])
+        return self.session_for(creds["Credentials"])
 
     def play(
         self, credentials: str = "GetSessionToken with MFA", mfa_age: int = 0
@@ -125,7 +126,7 @@ class SameAccountEC2(Scenario):
         self.rewind()
         session = self.sofia_session(credentials)
         self.lab.clock.advance(seconds=mfa_age)
-        ec2 = session.client("ec2")
+        ec2 = self.client_of(session, "ec2")
         first, second = self.instances[:2]
         return [
             self.attempt(
@@ -174,17 +175,17 @@ class ResourcePolicyS3(Scenario):
         args = _mfa_args(self.lab, self.nikhil, "MFA code")
         sts = self.nikhil.client("sts")
         if credentials == "GetSessionToken with MFA":
-            return self.lab.session(sts.get_session_token(**args)["Credentials"])
+            return self.session_for(sts.get_session_token(**args)["Credentials"])
         if credentials == "AssumeRole with MFA":
             role = self.roles["333333333333/Uploader"]
             out = sts.assume_role(RoleArn=role, RoleSessionName="Nikhil", **args)
-            return self.lab.session(out["Credentials"])
+            return self.session_for(out["Credentials"])
         raise ValueError(f"credentials must be one of {NIKHIL_CHOICES}, not {credentials!r}")
 
     def play(self, credentials: str = "GetSessionToken with MFA") -> list[Attempt]:
         """Nikhil puts, then deletes, an object in account-a-bucket."""
         self.rewind()
-        s3 = self.nikhil_session(credentials).client("s3")
+        s3 = self.client_of(self.nikhil_session(credentials), "s3")
         who = "Uploader" if credentials.startswith("AssumeRole") else "Nikhil"
         bucket = self.resources["account-a-bucket"]
         return [
@@ -222,8 +223,8 @@ class SelfManagedMFA(Scenario):
             if actor.mfa_serial is None:
                 raise ValueError(f"{who} has no MFA device yet; set one up first (Sofia has one)")
             args = _mfa_args(self.lab, actor, "MFA code")
-            session = self.lab.session(actor.client("sts").get_session_token(**args)["Credentials"])
-        iam, s3 = session.client("iam"), session.client("s3")
+            session = self.session_for(actor.client("sts").get_session_token(**args)["Credentials"])
+        iam, s3 = self.client_of(session, "iam"), self.client_of(session, "s3")
         me = f"arn:aws:iam::111111111111:user/{who}"
         return [
             self.attempt(
@@ -297,34 +298,39 @@ _SESSION_ARNS = {
 class Revoking(Scenario):
     """Seed 003: taking away access from temporary credentials already handed out."""
 
-    def sessions(self) -> dict[str, Any]:
-        """Mary's role session and Bob's federated-user session, issued now."""
-        mary = (
-            self.actor("Mary")
-            .client("sts")
-            .assume_role(RoleArn=self.roles["111111111111/Accounting-Role"], RoleSessionName="Mary")
-        )
-        bob = (
-            self.actor("token-app")
-            .client("sts")
-            .get_federation_token(
-                Name="Bob",
-                Policy=json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-                    }
-                ),
+    def sessions(self, *names: str) -> dict[str, Any]:
+        """Mary's role session and Bob's federated-user session (or only ``names``), issued
+        now."""
+        wanted = names or ("Mary", "Bob")
+        out = {}
+        if "Mary" in wanted:
+            mary = (
+                self.actor("Mary")
+                .client("sts")
+                .assume_role(
+                    RoleArn=self.roles["111111111111/Accounting-Role"], RoleSessionName="Mary"
+                )
             )
-        )
-        return {
-            "Mary": self.lab.session(mary["Credentials"]),
-            "Bob": self.lab.session(bob["Credentials"]),
-        }
+            out["Mary"] = self.session_for(mary["Credentials"])
+        if "Bob" in wanted:
+            bob = (
+                self.actor("token-app")
+                .client("sts")
+                .get_federation_token(
+                    Name="Bob",
+                    Policy=json.dumps(
+                        {
+                            "Version": "2012-10-17",
+                            "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                        }
+                    ),
+                )
+            )
+            out["Bob"] = self.session_for(bob["Credentials"])
+        return out
 
     def revoke(self, how: str) -> None:
         """Apply one of ``REVOCATION_CHOICES`` as the account's administrator."""
-        root = self.root("111111111111")
         if how == "nothing":
             return
         if how == "revoke older sessions of the role":
@@ -340,7 +346,7 @@ class Revoking(Scenario):
                     }
                 ],
             }
-            root.client("iam").put_role_policy(
+            self.root_client("111111111111", "iam").put_role_policy(
                 RoleName="Accounting-Role",
                 PolicyName="AWSRevokeOlderSessions",
                 PolicyDocument=json.dumps(doc),
@@ -349,7 +355,9 @@ class Revoking(Scenario):
         if how not in _DENY_POLICIES:
             raise ValueError(f"how must be one of {REVOCATION_CHOICES}, not {how!r}")
         doc = load_policy(_DENY_POLICIES[how])
-        root.client("s3").put_bucket_policy(Bucket="example-bucket", Policy=json.dumps(doc))
+        self.root_client("111111111111", "s3").put_bucket_policy(
+            Bucket="example-bucket", Policy=json.dumps(doc)
+        )
 
     def play(
         self, how: str = "revoke older sessions of the role", new_session_after: bool = True
@@ -362,18 +370,18 @@ class Revoking(Scenario):
         self.lab.clock.advance(seconds=1)
         attempts = []
         for name, session in old.items():
-            s3 = session.client("s3")
+            s3 = self.client_of(session, "s3")
             attempts.append(
                 self.attempt(
                     f"{name}'s earlier session lists example-bucket",
                     _SESSION_ARNS[name],
                     "s3:ListBucket",
                     self.resources["example-bucket"],
-                    lambda s3=s3: s3.list_objects_v2(Bucket="example-bucket"),
+                    partial(s3.list_objects_v2, Bucket="example-bucket"),
                 )
             )
         if new_session_after:
-            fresh = self.sessions()["Mary"].client("s3")
+            fresh = self.client_of(self.sessions("Mary")["Mary"], "s3")
             attempts.append(
                 self.attempt(
                     "Mary's new session (after the revocation) lists example-bucket",
@@ -383,7 +391,7 @@ class Revoking(Scenario):
                     lambda: fresh.list_objects_v2(Bucket="example-bucket"),
                 )
             )
-        root_s3 = self.root("111111111111").client("s3")
+        root_s3 = self.root_client("111111111111", "s3")
         attempts.append(
             self.attempt(
                 "The root user lists example-bucket",
@@ -429,7 +437,7 @@ class ConfusedDeputy(Scenario):
         )
         attempts = [assume]
         if assume.allowed:
-            s3 = self.lab.session(assume.result["Credentials"]).client("s3")
+            s3 = self.client_of(self.session_for(assume.result["Credentials"]), "s3")
             bucket = "aws1-billing-reports" if role == "yours" else "aws2-billing-reports"
             attempts.append(
                 self.attempt(

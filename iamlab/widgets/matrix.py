@@ -1,26 +1,31 @@
-"""Decision matrices: the outcome of a story over a grid of settings, as a pandas DataFrame."""
+"""Decision matrices: the outcome of a story over a grid of settings, as a table.
+
+A pandas DataFrame where pandas is installed (the desktop notebooks), else an
+:class:`iamlab.tables.Table` (the browser site): :mod:`iamlab.tables` decides.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-import pandas as pd
-from pandas.io.formats.style import Styler
+from iamlab import tables
 
 _COLOURS = {
     "allowed": "background-color: #dafbe1; color: #1a7f37",
     "denied (explicit)": "background-color: #ffebe9; color: #cf222e",
     "denied (implicit)": "background-color: #fff1e5; color: #bc4c00",
+    "refused before any policy": "background-color: #fbefff; color: #8250df",
     "error": "background-color: #eaeef2; color: #57606a",
 }
 
 
 def decision_matrix(
     decide: Callable[..., str], grid: Mapping[str, Sequence[Any]], columns: str | None = None
-) -> pd.DataFrame:
+) -> Any:
     """Call ``decide(**settings)`` for every combination in ``grid``.
 
     The result has one row per combination of the other settings and, when
@@ -32,6 +37,12 @@ def decision_matrix(
     for values in itertools.product(*(grid[n] for n in names)):
         settings = dict(zip(names, values, strict=True))
         rows.append({**settings, "outcome": decide(**settings)})
+    pd = tables.pandas()
+    if pd is None:
+        if columns is None:
+            return tables.frame(rows, columns=[*names, "outcome"])
+        index = [n for n in names if n != columns]
+        return tables.pivot(rows, index, columns, "outcome", column_order=list(grid[columns]))
     frame = pd.DataFrame(rows, columns=[*names, "outcome"])
     if columns is None:
         return frame
@@ -48,19 +59,32 @@ def decision_matrix(
     return table
 
 
-def style_matrix(frame: pd.DataFrame) -> Styler:
-    """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny).
+def _cell_style(value: Any) -> str:
+    return _COLOURS.get(str(value), "")
+
+
+def style_matrix(frame: Any) -> Any:
+    """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny,
+    purple refused before any policy).
 
     The Styler's HTML id is derived from the table's content, not random, so a
     notebook's stored output is the same on every run.
     """
+    if isinstance(frame, tables.Table):
+        return frame.styled(_cell_style)
     digest = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
-    styler = _MatrixStyler(frame).set_uuid(f"iamlab-{digest}")
-    return styler.map(lambda v: _COLOURS.get(str(v), ""))
+    styler = _styler_class()(frame).set_uuid(f"iamlab-{digest}")
+    return styler.map(_cell_style)
 
 
-class _MatrixStyler(Styler):
-    """A Styler whose plain-text form is the table itself (no memory address)."""
+@lru_cache(maxsize=1)
+def _styler_class() -> type:
+    from pandas.io.formats.style import Styler
 
-    def __repr__(self) -> str:
-        return self.data.to_string()
+    class MatrixStyler(Styler):  # type: ignore[misc]
+        """A Styler whose plain-text form is the table itself (no memory address)."""
+
+        def __repr__(self) -> str:
+            return str(self.data.to_string())
+
+    return MatrixStyler

@@ -1,6 +1,7 @@
 """The MFA condition-key playground: which credentials carry which keys, what operators say.
 
-Pure functions over the policy engine (no lab), for notebook 01's panel and matrix.
+The MFA keys of each kind of credentials come from :mod:`iamlab.scenarios.mfa_context`,
+which reads them from a real lab; the decisions come from the policy engine.
 """
 
 from __future__ import annotations
@@ -9,40 +10,43 @@ from typing import Any
 
 from iamlab import evaluate
 from iamlab.policy import Decision
+from iamlab.scenarios import mfa_context
 
-# each kind of credentials, and the principal that signs a request with them
-PRINCIPALS = {
-    "long-term access keys": "arn:aws:iam::111111111111:user/Sofia",
-    "GetSessionToken without MFA": "arn:aws:iam::111111111111:user/Sofia",
-    "GetSessionToken with MFA": "arn:aws:iam::111111111111:user/Sofia",
-    "AssumeRole with MFA (role session)": (
-        "arn:aws:sts::111111111111:assumed-role/EC2Operator/Sofia"
-    ),
-    "GetFederationToken (federated user)": "arn:aws:sts::111111111111:federated-user/Sofia",
-    "AssumeRoleWithWebIdentity (role session)": (
-        "arn:aws:sts::111111111111:assumed-role/WebOperator/sofia"
-    ),
-}
-CREDENTIALS = tuple(PRINCIPALS)
+# the kinds of credentials the panel offers, in the order a learner meets them
+CREDENTIALS = (
+    mfa_context.LONG_TERM,
+    mfa_context.GST,
+    mfa_context.GST_MFA,
+    mfa_context.AR_MFA,
+    mfa_context.GFT,
+)
 OPERATORS = ("Bool", "BoolIfExists")
-ISSUED = "2026-01-15T09:00:00Z"
+# MFA ages worth trying against "age < 3600 s": just inside and just outside the hour
+AGE_CHOICES = (
+    ("0 s", 0),
+    ("5 min", 300),
+    ("30 min", 1800),
+    ("59 min", 3540),
+    ("61 min", 3660),
+    ("12 h", 43200),
+)
+MAX_AGE = 3600
+RESOURCE = "arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0"
 
 
 def context_for(credentials: str, mfa_age: int = 0) -> dict[str, str]:
-    """The MFA keys a request carries (FACTS part A.1, the lab's default role-session mode)."""
-    if credentials == "long-term access keys":
-        return {}
-    if credentials == "GetSessionToken with MFA":
-        return {
-            "aws:MultiFactorAuthPresent": "true",
-            "aws:MultiFactorAuthAge": str(mfa_age),
-            "aws:TokenIssueTime": ISSUED,
-        }
-    if credentials in ("GetSessionToken without MFA", "AssumeRole with MFA (role session)"):
-        return {"aws:MultiFactorAuthPresent": "false", "aws:TokenIssueTime": ISSUED}
-    if credentials in CREDENTIALS:  # federated identities: no MFA keys at all (FACTS A.1)
-        return {"aws:TokenIssueTime": ISSUED}
-    raise ValueError(f"credentials must be one of {CREDENTIALS}, not {credentials!r}")
+    """The MFA keys a request signed with ``credentials`` carries ``mfa_age`` seconds after
+    the credentials were issued (as the lab gives them)."""
+    if credentials not in CREDENTIALS:
+        raise ValueError(f"credentials must be one of {CREDENTIALS}, not {credentials!r}")
+    return mfa_context.mfa_keys(credentials, mfa_age)
+
+
+def principal_for(credentials: str) -> str:
+    """The ARN that signs a request made with ``credentials``."""
+    if credentials not in CREDENTIALS:
+        raise ValueError(f"credentials must be one of {CREDENTIALS}, not {credentials!r}")
+    return mfa_context.credential_table()[credentials].principal
 
 
 def mfa_policy(
@@ -76,8 +80,8 @@ def decide(
     """
     return evaluate(
         action="ec2:StopInstances",
-        resource="arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0",
-        principal=PRINCIPALS[credentials],
+        resource=RESOURCE,
+        principal=principal_for(credentials),
         context=context_for(credentials, mfa_age),
         identity_policies=[mfa_policy(operator, max_age)],
     )

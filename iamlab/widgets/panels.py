@@ -1,4 +1,9 @@
-"""ipywidgets panels: controls on top, then the decision table, the diagram and the explanation.
+"""ipywidgets panels: the controls and the decision table side by side, then the diagram.
+
+Laid out so that a learner who clicks a control sees, without scrolling, the table of
+decisions and the arrow that changed: the title, the controls and a compact table take
+the top of the panel, a one-line legend follows, then the diagram (which fits a 900 px
+column), then the full explanation.
 
 Every panel calls a plain function of its settings (:mod:`iamlab.widgets.views`,
 :mod:`iamlab.widgets.mfa_keys`); the callbacks here only move values around.
@@ -11,20 +16,56 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 
+from iamlab import tables
+from iamlab.diagrams import browser
+from iamlab.diagrams.style import DECISION_COLOURS, legend_html
 from iamlab.scenarios import stories
 
 from . import mfa_keys
 from .views import OUTCOME_WORDS, View, view
 
 _TABLE_CSS = (
-    "<style>.iamlab-table td, .iamlab-table th {padding: 2px 8px; text-align: left}</style>"
+    "<style>.iamlab-table {border-collapse: collapse; font-size: 13px; line-height: 1.35}"
+    ".iamlab-table td, .iamlab-table th {padding: 2px 8px; text-align: left;"
+    " vertical-align: top; border-bottom: 1px solid #d0d7de}</style>"
+)
+_OUTCOME_COLOURS = {
+    words: DECISION_COLOURS["error" if key == "error" else key]
+    for key, words in OUTCOME_WORDS.items()
+}
+# the MFA ages worth trying: just inside and outside the hour, and past a 36-hour session
+EC2_AGE_CHOICES = (
+    ("0 s", 0),
+    ("5 min", 300),
+    ("30 min", 1800),
+    ("59 min", 3540),
+    ("61 min", 3660),
+    ("12 h", 43200),
+    ("36 h", 129600),
 )
 
 
-def _table_html(frame: pd.DataFrame) -> str:
-    return _TABLE_CSS + frame.to_html(index=False, classes="iamlab-table", escape=True)
+def _table_html(frame: Any) -> str:
+    """The decisions as a compact HTML table, each outcome in its diagram colour."""
+    shown = frame
+    if "call" in frame.columns:  # error codes and reasons: in the explanation below
+        shown = frame[["call", "outcome"]]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for values in shown.itertuples(index=False):
+        cells = []
+        for value in values:
+            text = html.escape(str(value))
+            colour = _OUTCOME_COLOURS.get(str(value))
+            if colour:
+                text = f'<b style="color: {colour}">{text}</b>'
+            cells.append(f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'{_TABLE_CSS}<table class="iamlab-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 class Panel(widgets.VBox):
@@ -36,17 +77,29 @@ class Panel(widgets.VBox):
         hint: str,
         controls: dict[str, widgets.ValueWidget],
         compute: Callable[..., View],
+        legend: bool = True,
     ) -> None:
         self.title = title
         self.controls = controls
         self.compute = compute
-        self.table = widgets.HTML()
-        self.diagram = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(flex="1 1 400px", min_width="320px"))
+        self.diagram = browser.slot()
         self.explanation = widgets.HTML()
         self.view: View | None = None
-        header = widgets.HTML(f"<b>{html.escape(title)}</b><br><i>{html.escape(hint)}</i>")
-        row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([header, row, self.table, self.diagram, self.explanation])
+        header = widgets.HTML(
+            f'<div style="line-height: 1.4"><b>{html.escape(title)}</b> - '
+            f"<i>{html.escape(hint)}</i></div>"
+        )
+        box = widgets.VBox(
+            list(controls.values()), layout=widgets.Layout(flex="0 1 auto", min_width="320px")
+        )
+        top = widgets.HBox([box, self.table], layout=widgets.Layout(flex_flow="row wrap"))
+        parts: list[widgets.Widget] = [header, top]
+        if legend:
+            parts.append(widgets.HTML(legend_html()))
+        parts += [self.diagram, self.explanation]
+        super().__init__(parts)
+        self.add_class("iamlab-panel")
         for control in controls.values():
             control.observe(self._changed, names="value")
         self.refresh()
@@ -62,14 +115,16 @@ class Panel(widgets.VBox):
         except ValueError as exc:  # e.g. "Nikhil has no MFA device yet"
             self.view = None
             self.table.value = ""
-            self.diagram.value = ""
+            browser.show(self.diagram, None)
             self.explanation.value = (
                 f"<pre>This combination is not possible: {html.escape(str(exc))}</pre>"
             )
             return None
         self.table.value = _table_html(self.view.table)
-        self.diagram.value = self.view.diagram.svg() if self.view.diagram is not None else ""
-        self.explanation.value = f"<pre>{html.escape(self.view.explanation)}</pre>"
+        browser.show(self.diagram, self.view.diagram)
+        self.explanation.value = (
+            f'<pre style="white-space: pre-wrap">{html.escape(self.view.explanation)}</pre>'
+        )
         return self.view
 
     def set(self, **settings: Any) -> View | None:
@@ -98,8 +153,22 @@ def _toggle(options: tuple[str, ...], value: str, description: str) -> widgets.T
     )
 
 
+def _ages(choices: tuple[tuple[str, int], ...], value: int, description: str) -> Any:
+    """A slider over a few named MFA ages: every interesting value is one step away."""
+    return widgets.SelectionSlider(
+        options=list(choices),
+        value=value,
+        description=description,
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
+
+
 def _story_panel(scenario: Any, title: str, hint: str, controls: dict[str, Any]) -> Panel:
-    return Panel(title, hint, controls, lambda **s: view(scenario, scenario.play, **s))
+    return Panel(
+        title, hint, controls, lambda **s: view(scenario, scenario.play, legend=False, **s)
+    )
 
 
 def cross_account_panel(scenario: stories.CrossAccount | None = None) -> Panel:
@@ -119,20 +188,13 @@ def same_account_ec2_panel(scenario: stories.SameAccountEC2 | None = None) -> Pa
     return _story_panel(
         scenario,
         scenario.title,
-        "Pick Sofia's credentials and drag the time since her MFA sign-in.",
+        "Pick Sofia's credentials and how long after her MFA sign-in she acts "
+        "(her session token lasts 36 hours).",
         {
             "credentials": _toggle(
                 stories.CREDENTIAL_CHOICES, "GetSessionToken with MFA", "Sofia uses"
             ),
-            "mfa_age": widgets.IntSlider(
-                value=0,
-                min=0,
-                max=129600,
-                step=900,
-                description="seconds later",
-                continuous_update=False,
-                style={"description_width": "initial"},
-            ),
+            "mfa_age": _ages(EC2_AGE_CHOICES, 0, "time since MFA sign-in"),
         },
     )
 
@@ -157,7 +219,7 @@ def self_managed_mfa_panel(scenario: stories.SelfManagedMFA | None = None) -> Pa
         "Pick the user and whether they used MFA.",
         {
             "who": _toggle(("Nikhil", "Sofia"), "Sofia", "User"),
-            "mfa": widgets.Checkbox(value=False, description="signed in with MFA"),
+            "mfa": widgets.Checkbox(value=False, description="signed in with MFA", indent=False),
         },
     )
 
@@ -175,7 +237,7 @@ def revoking_panel(scenario: stories.Revoking | None = None) -> Panel:
                 value="revoke older sessions of the role",
                 description="Revocation",
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="520px"),
+                layout=widgets.Layout(width="400px"),
             ),
         },
     )
@@ -186,7 +248,13 @@ def confused_deputy_panel(scenario: stories.ConfusedDeputy | None = None) -> Pan
     scenario = scenario or stories.build_confused_deputy()
 
     def compute(external_id: str, role: str) -> View:
-        return view(scenario, scenario.play, external_id=external_id.strip() or None, role=role)
+        return view(
+            scenario,
+            scenario.play,
+            legend=False,
+            external_id=external_id.strip() or None,
+            role=role,
+        )
 
     controls = {
         "external_id": widgets.Combobox(
@@ -210,10 +278,11 @@ def mfa_keys_panel() -> Panel:
     """Credentials kind, MFA age and Bool vs BoolIfExists, decided by the engine alone."""
 
     def compute(credentials: str, operator: str, mfa_age: int, limit_age: bool) -> View:
-        d = mfa_keys.decide(credentials, operator, mfa_age, 3600 if limit_age else None)
+        limit = mfa_keys.MAX_AGE if limit_age else None
+        d = mfa_keys.decide(credentials, operator, mfa_age, limit)
         context = mfa_keys.context_for(credentials, mfa_age)
         shown = ", ".join(f"{k}={v}" for k, v in context.items()) or "(no MFA keys at all)"
-        table = pd.DataFrame(
+        table = tables.frame(
             [[credentials, shown, OUTCOME_WORDS[d.decision]]],
             columns=["credentials", "context", "ec2:StopInstances"],
         )
@@ -222,19 +291,15 @@ def mfa_keys_panel() -> Panel:
     controls = {
         "credentials": _toggle(mfa_keys.CREDENTIALS, "GetSessionToken with MFA", "Credentials"),
         "operator": _toggle(mfa_keys.OPERATORS, "Bool", "Operator"),
-        "mfa_age": widgets.IntSlider(
-            value=120,
-            min=0,
-            max=129600,
-            step=60,
-            description="MFA age (s)",
-            continuous_update=False,
+        "mfa_age": _ages(mfa_keys.AGE_CHOICES, 300, "MFA age"),
+        "limit_age": widgets.Checkbox(
+            value=False, description=f"also require age < {mfa_keys.MAX_AGE} s", indent=False
         ),
-        "limit_age": widgets.Checkbox(value=False, description="also require age < 3600 s"),
     }
     return Panel(
         "MFA condition keys",
         "Change the credentials, the operator and the MFA age.",
         controls,
         compute,
+        legend=False,
     )

@@ -5,7 +5,7 @@
 # `aws:MultiFactorAuthPresent` and `aws:MultiFactorAuthAge`, and you will write MFA
 # conditions that do not let long-term access keys slip through.
 #
-# **Estimated time:** 25 minutes.
+# **Estimated time:** 35 minutes (20 teaching, 15 exercises).
 #
 # ## Objectives
 #
@@ -15,14 +15,16 @@
 #    and say which credentials produce each;
 # 2. predict what `Bool`, `BoolIfExists` and `Null` decide when the key is missing, in
 #    `Allow` and in `Deny` statements;
-# 3. limit an action to a *recent* MFA sign-in with `NumericLessThan` on
-#    `aws:MultiFactorAuthAge`.
+# 3. limit an action to a *recent* MFA sign-in with a Numeric operator on
+#    `aws:MultiFactorAuthAge`, exactly at the boundary;
+# 4. explain why `BoolIfExists` in an `Allow` is a hole, and write a `Deny` without it.
 #
 # ## The story
 #
 # Account A runs a few EC2 instances. Sofía (IAM user `Sofia`) belongs to the group
 # **EC2-Admins**, whose policy lets its members stop and terminate instances, but only with
-# MFA. This is the policy from the AWS page on MFA-protected API access:
+# MFA. This is the policy from the AWS page
+# [Secure API access with MFA](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html):
 #
 # ```json
 # {"Effect": "Allow", "Action": ["ec2:StopInstances", "ec2:TerminateInstances"],
@@ -51,15 +53,14 @@ story_diagram(story)
 # condition keys a request signed with a session would carry right now.
 
 # %%
-import pandas as pd
-
+from iamlab import tables
 from iamlab.scenarios.stories import CREDENTIAL_CHOICES
 
 MFA_KEYS = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge", "aws:TokenIssueTime"]
 contexts = {kind: lab.request_context(story.sofia_session(kind)) for kind in CREDENTIAL_CHOICES}
-pd.DataFrame(
+tables.by_label(
     {kind: {k: ctx.get(k, "(absent)") for k in MFA_KEYS} for kind, ctx in contexts.items()}
-).T
+)
 
 # %% [markdown]
 # Three different answers to "did Sofía use MFA?":
@@ -69,8 +70,13 @@ pd.DataFrame(
 # - **`false`**: temporary credentials that were issued without a code.
 # - **`true`**, with `aws:MultiFactorAuthAge` counting the seconds since the code was accepted.
 #
-# A policy has to be right for all three. Let's see what the seed's `Bool` condition does
-# with each of them, with real EC2 calls. `story.play(credentials=...)` gets Sofía's
+# MFA-protected API access therefore rests on temporary credentials, and it protects only
+# services that accept them: the AWS page sends you to
+# [AWS services that work with IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html)
+# (column "Temporary credentials") for the list. Every service the lab emulates accepts them.
+#
+# A policy has to be right for all three. Let's see what the AWS page's `Bool` condition
+# does with each of them, with real EC2 calls. `story.play(credentials=...)` gets Sofía's
 # credentials of that kind and tries three EC2 actions.
 
 # %%
@@ -102,12 +108,16 @@ attempts_table(story.play(credentials="GetSessionToken without MFA"))
 # `...IfExists` changes only one thing: when the key is **absent**, the condition counts as
 # met. So `BoolIfExists {"aws:MultiFactorAuthPresent": "true"}` in an `Allow` lets long-term
 # keys through. The IAM console's visual editor writes exactly this when you tick "MFA
-# required", because it keeps working for programs that sign with access keys.
+# required", so that programs signing with access keys keep working.
 #
-# The matrix asks the policy engine about every combination. The fourth row is a role
-# session from `AssumeRole` with MFA, which carries `false` in this lab by default (notebook
-# 02 explains why). The last two rows are federated identities (`GetFederationToken` and
-# `AssumeRoleWithWebIdentity`), whose requests carry no MFA key at all (notebook 09).
+# The matrix asks the policy engine about every combination, with the keys each kind of
+# credentials carries in the lab. The fourth row is a role session from `AssumeRole` with
+# MFA: AWS's own pages disagree on what it carries, and by default the lab follows the page on
+# MFA-protected API access, `false` (a lab decision: `docs/aws-behaviour.md`, "Lab decisions"
+# D1; notebook 02 sets the texts side by side). The last row is a federated user
+# (`GetFederationToken`), whose requests carry no MFA key at all, as
+# [AWS global condition context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+# says for federated identities (notebook 09).
 
 # %%
 from iamlab.widgets import decision_matrix, style_matrix
@@ -122,8 +132,8 @@ matrix = decision_matrix(
 style_matrix(matrix).set_uuid("operators")
 
 # %% [markdown]
-# Only the rows where the key is **absent** differ: long-term keys and the two federated
-# kinds, which `BoolIfExists` lets through although nobody typed an MFA code. Let's check the
+# Only the rows where the key is **absent** differ: long-term keys and the federated user,
+# which `BoolIfExists` lets through although nobody typed an MFA code. Let's check the
 # long-term keys against the lab. Anaya, the
 # administrator, switches the group's policy to `BoolIfExists`, and Sofía tries again with
 # her access keys. (`story.play` would rewind the lab, so from here on we make the calls
@@ -146,13 +156,16 @@ sofia_ec2 = story.sofia.client("ec2")
 attempt(lambda: sofia_ec2.stop_instances(InstanceIds=[first]))
 
 # %% [markdown]
-# Allowed: the key is missing, so `BoolIfExists` counts the condition as met. Whether that is
-# acceptable is your decision; the seed's `Bool` version is the stricter one.
+# Allowed: the key is missing, so `BoolIfExists` counts the condition as met. **This is a
+# hole, not a matter of taste.** A statement written to require MFA now grants the same
+# permission to requests that prove nothing about MFA, and stolen access keys are exactly
+# such requests. In an `Allow` that must require MFA, use `Bool`. If some program really must
+# work with access keys, give it its own statement that says so, where a reviewer can see it.
 #
 # ## Hands-on 3: the missing-key trap in Deny statements
 #
 # Many accounts keep broad `Allow` policies and add a `Deny` for sensitive actions "when MFA
-# is not present". Three ways of writing that `Deny` look alike and behave differently:
+# is not present". In a `Deny`, the missing-key rule works the other way round. Three ways of writing that `Deny` look alike and behave differently:
 #
 # | statement | long-term keys (key absent) | `false` | `true` |
 # |---|---|---|---|
@@ -160,8 +173,8 @@ attempt(lambda: sofia_ec2.stop_instances(InstanceIds=[first]))
 # | `Deny` if `BoolIfExists {MFAPresent: "false"}` | denied | denied | not denied |
 # | `Allow` only if `Null {MFAPresent: "false"}` (the key exists) | not allowed | allowed | allowed |
 #
-# AWS's page on global condition keys calls the first one "not recommended" and recommends
-# the second. The third one (`Null` = "is the key missing?") tells temporary credentials apart
+# [AWS global condition context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+# calls the first one "not recommended" and recommends the second. The third one (`Null` = "is the key missing?") tells temporary credentials apart
 # from long-term keys, whatever their MFA state.
 #
 # We check the table with the request contexts of Sofía's real sessions, saved in Hands-on 1. Each policy
@@ -210,8 +223,9 @@ print(stop_decision("long-term keys", "Deny if Bool false").explain())
 # %% [markdown]
 # ## Hands-on 4: how old is the MFA sign-in?
 #
-# `aws:MultiFactorAuthAge` is the number of seconds since the MFA code was accepted. The AWS
-# page's example limits an action to one hour after the sign-in:
+# `aws:MultiFactorAuthAge` is the number of seconds since the MFA code was accepted: a
+# number, so it is compared with a `Numeric` operator (a `Date` operator would read it as a
+# moment in 1970). The AWS page's example limits an action to one hour after the sign-in:
 # `NumericLessThan {"aws:MultiFactorAuthAge": "3600"}`. Anaya adds that condition to the
 # group's policy (next to `Bool`), and Sofía gets MFA credentials from `GetSessionToken`.
 # The credentials themselves stay valid for many hours; the policy accepts them for one.
@@ -271,13 +285,16 @@ mfa_keys_panel()
 # %% [markdown]
 # ## Exercises
 #
-# Each exercise ends with a `check(...)` cell: run it, read what is still wrong, and run it
-# again after each change. Hints get more specific on every try.
+# Each exercise ends with a `check(...)` cell. The checker tries your policy on many
+# neighbouring requests (other actions, instances, accounts, regions and credentials), so an
+# answer broader than the task is reported as firmly as a wrong one. A new hint appears only
+# for a *different* wrong answer.
 #
-# **Exercise 01.1.** Account A's developers have a broad policy that allows every EC2
-# action. Write a policy with a **`Deny`** statement so that `ec2:TerminateInstances` is
-# refused to long-term access keys *and* to temporary credentials without MFA, while MFA
-# sessions can still terminate and nothing else changes.
+# **Exercise 01.1 · Fresh MFA only.** Account A's developers have a broad policy that allows
+# every EC2 action. A colleague drafted the `Deny` below to protect `ec2:TerminateInstances`,
+# and it has a hole. Change it so that terminating is refused unless the request comes from
+# an MFA sign-in **less than 15 minutes old**: long-term access keys and sessions without MFA
+# included. Nothing else may change.
 
 # %%
 from iamlab.exercises import check
@@ -294,31 +311,54 @@ my_deny_policy = {
 check("01.1", my_deny_policy)
 
 # %% [markdown]
-# **Exercise 01.2.** Write an identity policy that **allows** `ec2:StopInstances` and
-# `ec2:TerminateInstances` only when Sofía signed in with MFA **less than one hour ago**.
+# **Exercise 01.2 · A short window.** Write an identity policy for Sofía that **allows**
+# `ec2:RebootInstances` and `ec2:ModifyInstanceAttribute` on account A's (`111111111111`)
+# instances in `us-east-1`, and only within **30 minutes** of an MFA sign-in. Nothing else.
 
 # %%
 my_recent_mfa_policy = None  # your policy here
 check("01.2", my_recent_mfa_policy)
 
 # %% [markdown]
-# **Exercise 01.3.** A broad policy allows `ec2:StopInstances`, and a second statement says
+# **Exercise 01.3 · Predict.** A broad policy allows `ec2:StopInstances`, and a second
+# statement says
 #
 # ```json
 # {"Effect": "Deny", "Action": "ec2:StopInstances", "Resource": "*",
 #  "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}
 # ```
 #
-# Predict, without running anything, the decision for each kind of Sofía's credentials.
-# Answer with IAM's words: `"allowed"`, `"explicitDeny"` or `"implicitDeny"`.
+# Predict, without running anything, the decision for each kind of credentials (the role
+# session as the lab carries it by default). Answer with IAM's words: `"allowed"`,
+# `"explicitDeny"` or `"implicitDeny"`. The first check says only how many are wrong.
 
 # %%
 my_predictions = {
     "long-term keys": None,
     "GetSessionToken without MFA": None,
     "GetSessionToken with MFA": None,
+    "AssumeRole with MFA (role session)": None,
 }
 check("01.3", my_predictions)
+
+# %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("01.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("01.why", my_choice)
+
+# %%
+ask("01.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("01.quiz", my_quiz)
 
 # %% [markdown]
 # ## Key points
@@ -326,13 +366,46 @@ check("01.3", my_predictions)
 # - `aws:MultiFactorAuthPresent` has three states: **absent** (long-term access keys),
 #   **`false`** (temporary credentials issued without a code) and **`true`** (with a code).
 # - Every operator except `...IfExists`, `Null` and the negated ones is **false when the key
-#   is missing**. In an `Allow`, `Bool true` therefore refuses long-term keys; in a `Deny`,
-#   `Bool false` lets them through. Write the `Deny` with `BoolIfExists`.
-# - `aws:MultiFactorAuthAge` counts seconds since the MFA code was accepted;
-#   `NumericLessThan 3600` refuses credentials from an MFA sign-in more than an hour old, even
-#   though the credentials themselves are still valid. Sign in again to reset it.
+#   is missing**. In an `Allow`, `Bool true` therefore refuses long-term keys, and
+#   `BoolIfExists true` is a hole that lets them in; in a `Deny`, `Bool false` lets them
+#   through, so write the `Deny` with `BoolIfExists`.
+# - `aws:MultiFactorAuthAge` counts seconds since the MFA code was accepted; compare it with a
+#   Numeric operator, mind the boundary (`NumericLessThan 3600` refuses exactly 3600), and
+#   remember that the credentials stay valid after the policy stops accepting them.
 # - `Null {key: "false"}` means "the key is present": a way to tell any temporary credentials
 #   from long-term keys.
+# - MFA-protected API access works only with temporary credentials, for services that accept
+#   them, and only with devices that show a code (not FIDO/U2F security keys).
+#
+# ## On real AWS (not run by the lab)
+#
+# The same setup with the AWS CLI in your own test account. Nothing below runs here.
+#
+# ```bash
+# aws iam create-group --group-name EC2-Admins
+# aws iam put-group-policy --group-name EC2-Admins --policy-name EC2-StopTerminate-MFA \
+#     --policy-document file://ec2-admins-mfa.json        # the policy of the story above
+# aws iam add-user-to-group --group-name EC2-Admins --user-name Sofia
+# # as Sofia: temporary credentials with MFA, then a call that checks permissions only
+# aws sts get-session-token --serial-number arn:aws:iam::ACCOUNT-ID:mfa/Sofia \
+#     --token-code 123456 --duration-seconds 3600
+# aws ec2 stop-instances --instance-ids i-0123456789abcdef0 --dry-run
+# # test a condition without any instance: the IAM policy simulator
+# aws iam simulate-custom-policy --policy-input-list file://ec2-admins-mfa.json \
+#     --action-names ec2:StopInstances \
+#     --context-entries ContextKeyName=aws:MultiFactorAuthPresent,ContextKeyValues=false,ContextKeyType=boolean
+# ```
+#
+# `--dry-run` answers `DryRunOperation` when the call would be allowed and
+# `UnauthorizedOperation` when not, without stopping anything. **In the console:** IAM → *User
+# groups* → EC2-Admins → *Permissions*, and the
+# [IAM policy simulator](https://policysim.aws.amazon.com/) for trying context keys.
+#
+# **Cost:** IAM, AWS STS and the policy simulator cost nothing; EC2 instances are billed while
+# they run, so test with `--dry-run` or stop them at once.
+#
+# **Clean up:** `aws iam remove-user-from-group`, `aws iam delete-group-policy`,
+# `aws iam delete-group`, and terminate any instance you launched.
 #
 # Next: **02 · GetSessionToken vs AssumeRole**: which STS call gives credentials that carry
 # MFA.

@@ -4,7 +4,7 @@
 # **Promise:** you will let a user of another AWS account into your account through a role,
 # only after he proves he holds his MFA device, and you will read every refusal on the way.
 #
-# **Estimated time:** 35 minutes.
+# **Estimated time:** 50 minutes (25 teaching, 25 exercises).
 #
 # ## Objectives
 #
@@ -15,8 +15,10 @@
 #    condition belongs;
 # 2. call `AssumeRole` with `SerialNumber` and `TokenCode` from boto3 and work with the
 #    temporary credentials it returns;
-# 3. tell apart STS's refusals: no MFA at all, a wrong code, a code used twice;
-# 4. spot slips in a policy copied from documentation before they cost you an afternoon.
+# 3. tell apart STS's refusals: no MFA at all, a wrong code, a code used twice, a wrong serial
+#    number, and say which of them AWS words alike;
+# 4. spot slips in a policy copied from documentation before they cost you an afternoon;
+# 5. write a trust policy for exactly the callers, and the MFA sign-in, a role should accept.
 #
 # ## The story
 #
@@ -31,17 +33,19 @@
 # 3. Richard calls `AssumeRole` with his device's serial number and the current code, and
 #    uses the role's temporary credentials to work on `Books`.
 #
+# This is the first story of the AWS page
+# [Secure API access with MFA](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html).
+#
 # The lab has already built all of this with the same boto3 calls an administrator would type.
 # Here is the diagram before anyone has made a call:
 
 # %%
-import pandas as pd
-
+from iamlab import tables
 from iamlab.diagrams import story_diagram
 from iamlab.notebook import attempt, show
 from iamlab.scenarios import build_cross_account
 
-pd.set_option("display.max_colwidth", None)  # show the trail's reasons in full
+tables.show_full_cells()  # show the trail's reasons in full
 
 story = build_cross_account()
 lab = story.lab
@@ -133,11 +137,11 @@ attempt(
 )
 
 # %% [markdown]
-# This refusal is different: STS rejects the code itself, before it reads any policy. The
-# lab's trail shows it: the latest row has no policy decision, only an error.
+# This refusal is different: STS rejects the code itself, before it reads any policy, so
+# there is no policy decision to explain:
 
 # %%
-lab.trail()[["principal", "operation", "decision", "error", "reason"]].tail(2)
+print(lab.explain_last())
 
 # %% [markdown]
 # ## Step 5 · The right code
@@ -162,8 +166,10 @@ response = sts.assume_role(
 print(lab.explain_last())
 
 # %% [markdown]
-# An MFA code works only once. If a script retries with the same code, STS refuses it; the
-# next code appears on the phone 30 seconds later.
+# **A code used twice.** If a script retries with the same code, STS refuses it; the next code
+# appears on the phone 30 seconds later. (AWS does not document that a code works only once;
+# users report it, and the lab does the same: a lab decision, `docs/aws-behaviour.md`, "Lab
+# decisions" D2.)
 
 # %%
 attempt(
@@ -172,6 +178,29 @@ attempt(
         SerialNumber=richard.mfa_serial, TokenCode=code,
     )
 )
+
+# %% [markdown]
+# **A wrong serial number.** The AWS page says a request is refused when the MFA device's
+# identifier is not valid. Richard passes a serial number that is not his device's:
+
+# %%
+not_his = richard.mfa_serial.replace("Richard", "Maria")
+attempt(
+    lambda: sts.assume_role(
+        RoleArn=role_arn, RoleSessionName="Richard",
+        SerialNumber=not_his, TokenCode=lab.totp(richard.mfa_serial),
+    )
+)
+
+# %% [markdown]
+# Compare the four answers. The wrong serial number has its own message, but **the wrong code
+# and the code used twice get exactly the same error**: AWS words them alike, so a script (or
+# a person reading its log) cannot tell them apart from the response. The lab's trail can: for
+# a code that was right but already used, it adds a note of its own after AWS's message (the
+# note is the lab's, not AWS's).
+
+# %%
+lab.trail()[["operation", "decision", "error", "reason"]].tail(4)
 
 # %% [markdown]
 # ## Step 6 · Working on `Books` as the role
@@ -199,7 +228,7 @@ books.list_tables()["TableNames"]
 # %% [markdown]
 # `GetItem`, `PutItem` and `Scan` are allowed by the `TableActions` statement
 # (`dynamodb:*` on the `Books` table); `ListTables` is not about one table, so it needs its own
-# statement with `"Resource": "*"`. The seed page adds it because the DynamoDB console needs
+# statement with `"Resource": "*"`. The AWS page adds it because the DynamoDB console needs
 # it.
 #
 # ## Why the permissions policy has no MFA condition
@@ -213,10 +242,11 @@ books.list_tables()["TableNames"]
 # `false`, although Richard did use MFA to get this session. The AWS page this story comes
 # from says that the temporary credentials `AssumeRole` returns do not include MFA
 # information, so individual calls cannot be checked for MFA; the lab follows that page by
-# default. Other AWS texts suggest the information is carried into the session; notebook 02
-# shows both readings, and `Lab(role_session_mfa="propagate")` gives you the other one.
+# default. Other AWS texts suggest the information is carried into the session, so this is a
+# lab decision (`docs/aws-behaviour.md`, "Lab decisions" D1); notebook 02 shows both readings,
+# and `Lab(role_session_mfa="propagate")` gives you the other one.
 #
-# Either way, the safe design is the seed's: check MFA in the **trust policy**. Watch what
+# Either way, the safe design is the AWS page's: check MFA in the **trust policy**. Watch what
 # happens if Anaya adds the MFA condition to the permissions policy as well:
 
 # %%
@@ -237,7 +267,8 @@ attempt(lambda: books.get_item(TableName="Books", Key={"title": {"S": "Dune"}}))
 # with 403). Richard's MFA was checked when he assumed the role, and the
 # session he got back does not pass a second check. The policy change reached his existing
 # session at once: permissions are evaluated on every request, not copied into the
-# credentials. (In the lab a policy change is instant; in AWS it can take a few minutes.)
+# credentials. (In the lab a policy change is instant; in AWS it can take a few minutes: a lab
+# decision, `docs/aws-behaviour.md`, "Lab decisions" D4.)
 #
 # Anaya puts the policy back. The session keeps working without any further MFA code until it
 # expires, one hour after it was issued:
@@ -253,14 +284,18 @@ lab.clock.advance(minutes=2)
 print("after 61 minutes:", attempt(lambda: books.list_tables()))
 
 # %% [markdown]
-# ## The policy as the seed page prints it
+# ## The policy as the Spanish edition of the AWS page prints it
 #
-# The AWS page prints the permissions policy for this story slightly differently. Read it
-# carefully before running anything: can you find two slips?
+# The AWS page exists in several languages. Its Spanish edition,
+# [Configuración del acceso a una API protegido por MFA](https://docs.aws.amazon.com/es_es/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html),
+# prints the permissions policy for this story slightly differently (here with its
+# placeholders filled in). Read it carefully before running anything: can you find two slips?
 
 # %%
-seed_policy = load_policy("cross-account-role-permissions.seed")
-seed_policy
+from iamlab.exercises.nb03 import spanish_edition_policy
+
+printed_policy = spanish_edition_policy()
+printed_policy
 
 # %% [markdown]
 # Let's find out the way an administrator usually does: apply it and try. Richard first gets
@@ -268,7 +303,7 @@ seed_policy
 
 # %%
 iam_a.put_role_policy(
-    RoleName="CrossAccountRole", PolicyName="BooksAccess", PolicyDocument=json.dumps(seed_policy)
+    RoleName="CrossAccountRole", PolicyName="BooksAccess", PolicyDocument=json.dumps(printed_policy)
 )
 fresh = sts.assume_role(
     RoleArn=role_arn, RoleSessionName="Richard",
@@ -289,7 +324,13 @@ print(lab.explain_last())
 #   the table, not the account the caller comes from.
 # - **An action that does not exist.** The operation is `ListTables`; `dynamodb:ListTable`
 #   names no action at all. IAM stored the policy without complaint (the `put_role_policy`
-#   above returned normally), so the slip only shows when someone is denied:
+#   above returned normally), so the slip only shows when someone is denied.
+#
+# Both slips are in the Spanish edition only (its text even says the table is in account B).
+# The Italian edition,
+# [Configurazione dell'accesso alle API protetto da MFA](https://docs.aws.amazon.com/it_it/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html),
+# prints `ACCOUNT-A-ID` in the table ARN and `dynamodb:ListTables`, which is the policy the
+# story uses. The listing, with the Spanish edition's policy still in place:
 
 # %%
 attempt(lambda: books.list_tables())
@@ -344,12 +385,15 @@ cross_account_panel(story)
 # %% [markdown]
 # ## Exercises
 #
-# Each `check(...)` tells you what is still wrong; every new try unlocks a more specific hint.
+# Each exercise ends with a `check(...)` cell. The checker tries your policy on many
+# neighbouring requests (other actions and services, other tables, accounts and regions, other
+# callers and credentials), so an answer broader than the task is reported as firmly as a wrong
+# one. A new hint appears only for a *different* wrong answer.
 #
 # **Exercise 03.1 · A read-only role.** Anaya decides Richard should only *read* `Books`:
-# `GetItem`, `Query` and `Scan` on the table in account A, plus `ListTables` so the console
-# works. He must not write to it, and he must not read any other table. Write the role's
-# permissions policy (a dict). Mind the two slips above!
+# `GetItem`, `Query` and `Scan` on the `Books` table of account A in `us-east-1` (where it
+# lives), plus `ListTables` so the console works. He must not write to it, and he must not read
+# any other table. Write the role's permissions policy (a dict). Mind the two slips above!
 
 # %%
 from iamlab.exercises import check
@@ -358,25 +402,46 @@ read_only = None  # your permissions policy for CrossAccountRole
 check("03.1", read_only)
 
 # %% [markdown]
-# **Exercise 03.2 · The trust policy.** Write `CrossAccountRole`'s trust policy from scratch:
-# any user of account B whose own policies allow it may assume the role, but only after
-# signing in with MFA. Users of other accounts may not. The checker tries requests with MFA,
-# with `aws:MultiFactorAuthPresent = false`, with long-term keys (no key at all), and from
-# other accounts.
+# **Exercise 03.2 · A role for auditors.** Anaya creates a second role, **`BooksAuditor`**,
+# for the auditors of account **C** (`333333333333`). Write its trust policy: any user of
+# account C whose own policies allow it may assume the role, but only with an MFA sign-in
+# **less than one hour old**, whether the code comes with the `AssumeRole` call itself or
+# with earlier `GetSessionToken` credentials. Nobody of account B (or anyone else) may assume
+# it. The checker tries callers of several accounts, with each kind of credentials, and the
+# other STS actions a trust policy can allow.
 
 # %%
-trust = None  # your trust policy (it needs a Principal)
-check("03.2", trust)
+auditor_trust = None  # the trust policy of BooksAuditor (it needs a Principal)
+check("03.2", auditor_trust)
 
 # %% [markdown]
-# **Exercise 03.3 · Only Richard.** Trusting all of account B means anyone in B who can get an
-# `sts:AssumeRole` permission (and anyone there who may create MFA devices can give themselves
-# an MFA claim). Tighten the trust policy so that **only Richard** may assume the role, still
-# only with MFA.
+# **Exercise 03.3 · Only Richard.** Trusting all of account B means trusting anyone in B who
+# can get an `sts:AssumeRole` permission (and anyone there who may create MFA devices can give
+# themselves an MFA claim). Tighten `CrossAccountRole`'s trust policy so that **only Richard**
+# may assume the role, still only with MFA.
 
 # %%
 only_richard = None  # your trust policy
 check("03.3", only_richard)
+
+# %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("03.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("03.why", my_choice)
+
+# %%
+ask("03.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("03.quiz", my_quiz)
 
 # %% [markdown]
 # ## Key points
@@ -386,9 +451,48 @@ check("03.3", only_richard)
 # - Put the MFA condition in the **trust policy**: `AssumeRole` with `SerialNumber` and
 #   `TokenCode` is when MFA is checked; the role's permissions policy needs none (and, in the
 #   lab's default reading, would fail with one).
-# - STS refuses a wrong or reused code before any policy is read; without MFA parameters the
-#   trust policy's `Bool` condition fails because the key is missing.
+# - STS refuses a wrong code, a reused code or a wrong serial number before any policy is read;
+#   AWS words a wrong code and a reused one alike. Without MFA parameters the trust policy's
+#   `Bool` condition fails because the key is missing.
 # - Resource ARNs name the account that **owns** the resource, and action names must be
 #   exact (`dynamodb:ListTables`): IAM accepts a misspelled action without complaint.
+# - Trust exactly who needs the role: one user's ARN rather than a whole account where you can.
+#
+# ## On real AWS (not run by the lab)
+#
+# The story with the AWS CLI, in two test accounts of your own. Nothing below runs here.
+#
+# ```bash
+# # account A, as an administrator (Anaya)
+# aws dynamodb create-table --table-name Books --billing-mode PAY_PER_REQUEST \
+#     --attribute-definitions AttributeName=title,AttributeType=S \
+#     --key-schema AttributeName=title,KeyType=HASH
+# aws iam create-role --role-name CrossAccountRole \
+#     --assume-role-policy-document file://trust-account-b-with-mfa.json
+# aws iam put-role-policy --role-name CrossAccountRole --policy-name BooksAccess \
+#     --policy-document file://books-access.json
+# # account B, as an administrator
+# aws iam put-user-policy --user-name Richard --policy-name AssumeCrossAccountRole \
+#     --policy-document file://assume-cross-account-role.json
+# # account B, as Richard: assume the role with his MFA device and the code it shows now
+# aws sts assume-role --role-arn arn:aws:iam::ACCOUNT-A-ID:role/CrossAccountRole \
+#     --role-session-name Richard \
+#     --serial-number arn:aws:iam::ACCOUNT-B-ID:mfa/Richard --token-code 123456
+# export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_SESSION_TOKEN=...   # from the output
+# aws dynamodb get-item --table-name Books --key '{"title": {"S": "Dune"}}'
+# ```
+#
+# A CLI profile does the same for every command: in `~/.aws/config`, a profile with
+# `role_arn`, `source_profile` and `mfa_serial` makes the CLI ask for the code and keep the
+# role's credentials in `~/.aws/cli/cache` until they expire. **In the console:** IAM →
+# *Roles* → CrossAccountRole → *Trust relationships* and *Permissions*; in account B, the
+# console's *Switch role* uses the same role.
+#
+# **Cost:** IAM and AWS STS cost nothing; an on-demand DynamoDB table with a few items costs a
+# fraction of a cent.
+#
+# **Clean up:** in account A `aws iam delete-role-policy`, `aws iam delete-role` and
+# `aws dynamodb delete-table --table-name Books`; in account B `aws iam delete-user-policy`
+# for Richard.
 #
 # Next: **04 · Same-account EC2**, where MFA protects single API calls instead of a role.

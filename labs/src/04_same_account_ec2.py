@@ -4,7 +4,7 @@
 # **Promise:** you will protect the destructive EC2 calls of your own account with MFA, and
 # find out exactly which credentials get through, and for how long.
 #
-# **Estimated time:** 35 minutes.
+# **Estimated time:** 40 minutes (20 teaching, 20 exercises).
 #
 # ## Objectives
 #
@@ -16,7 +16,8 @@
 #    predict how they change as time passes;
 # 3. limit how long after MFA a call is allowed, with `NumericLessThan` on
 #    `aws:MultiFactorAuthAge`;
-# 4. tell a policy denial from expired credentials.
+# 4. tell a policy denial from expired credentials;
+# 5. write an EC2 policy that grants exactly the actions and instances asked for.
 #
 # ## The story
 #
@@ -27,19 +28,19 @@
 #
 # Sofía is one of those trusted users. IAM user names may contain only ASCII letters, digits
 # and `+=,.@_-`, so her IAM user is called **`Sofia`**. She has a virtual MFA device and
-# belongs to both groups.
+# belongs to both groups. This is the second story of the AWS page
+# [Secure API access with MFA](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html).
 
 # %%
 import json
 
-import pandas as pd
-
+from iamlab import tables
 from iamlab.data import load_policy
 from iamlab.diagrams import story_diagram
 from iamlab.notebook import attempt
 from iamlab.scenarios import build_same_account_ec2
 
-pd.set_option("display.max_colwidth", None)
+tables.show_full_cells()
 story = build_same_account_ec2()
 lab = story.lab
 story_diagram(story)
@@ -83,8 +84,9 @@ print("stop:    ", attempt(lambda: ec2_keys.stop_instances(InstanceIds=[first]))
 
 # %% [markdown]
 # EC2 names its denial `UnauthorizedOperation` (HTTP 403). In AWS the message would end with
-# an *encoded authorization failure message*; the lab writes the reason in plain words
-# instead. The full explanation:
+# an *encoded authorization failure message* that only `sts:DecodeAuthorizationMessage` can
+# read; the lab writes the reason in plain words instead (a lab decision:
+# `docs/aws-behaviour.md`, "EC2"). The full explanation:
 
 # %%
 print(lab.explain_last())
@@ -117,7 +119,9 @@ attempt(lambda: no_mfa.client("ec2").stop_instances(InstanceIds=[first]))
 # %% [markdown]
 # Now the key is present, and `false`. Still denied. Temporary credentials obtained without
 # MFA cannot call IAM at all, not even to read Sofía's own user; the error is not even an
-# `AccessDenied`:
+# `AccessDenied`. (The rule comes from the STS API reference; an older AWS page says these
+# credentials cannot call IAM even with MFA, and the error code is the one users report: both
+# are lab decisions, `docs/aws-behaviour.md`, "Lab decisions" D6.)
 
 # %%
 attempt(lambda: no_mfa.client("iam").get_user(UserName="Sofia"))
@@ -151,7 +155,7 @@ print("terminate:", attempt(lambda: ec2.terminate_instances(InstanceIds=[second]
 # %% [markdown]
 # ## "Sign out and sign in again"
 #
-# The seed page warns that after the policy is attached, users must sign out and back in
+# The AWS page warns that after the policy is attached, users must sign out and back in
 # before it takes effect. In API terms: whether MFA was used is fixed when credentials are
 # **issued**. The credentials Sofía obtained without MFA in Step 3 do not become MFA
 # credentials because she has since used her device:
@@ -162,7 +166,8 @@ print("terminate:", attempt(lambda: ec2.terminate_instances(InstanceIds=[second]
 # %% [markdown]
 # The policy itself, on the other hand, is read on every request: a change reaches existing
 # credentials at once. (In the lab this is instant; in AWS a change can take a few minutes to
-# propagate.) So it is the *credentials* that must be renewed, not the policy.
+# propagate: a lab decision, `docs/aws-behaviour.md`, "Lab decisions" D4.) So it is the
+# *credentials* that must be renewed, not the policy.
 #
 # ## Step 5 · The MFA age grows
 #
@@ -174,7 +179,7 @@ lab.clock.advance(minutes=10)
 mfa_keys(with_mfa)
 
 # %% [markdown]
-# With the seed's policy the age does not matter: the credentials pass the `Bool` test for
+# With the AWS page's policy the age does not matter: the credentials pass the `Bool` test for
 # their whole 12 hours. Anaya decides that one hour after typing a code is enough, and adds a
 # second condition (both conditions of a statement must hold):
 
@@ -219,8 +224,10 @@ attempt(lambda: ec2.stop_instances(InstanceIds=[first]))
 # ## Step 6 · Credentials expire
 #
 # `DurationSeconds` sets how long `GetSessionToken` credentials live: from 15 minutes up to
-# 36 hours for an IAM user, 12 hours by default. Half a minute later (each code works only
-# once), Sofía asks for the shortest:
+# 36 hours for an IAM user, 12 hours by default. Half a minute later, Sofía asks for the
+# shortest. (Why wait? In the lab each code is accepted only once per device, so the next call
+# needs the next code. Users report the same on AWS, which does not document it: a lab
+# decision, `docs/aws-behaviour.md`, "Lab decisions" D2.)
 
 # %%
 lab.clock.advance(seconds=30)
@@ -243,7 +250,7 @@ print("after 15 minutes:", attempt(lambda: ec2_short.describe_instances()))
 # ## The whole story at a glance
 #
 # `story.play(credentials=..., mfa_age=...)` rewinds the lab to the freshly built story (the
-# seed's policy again, both instances running) and replays Sofía's three calls. Here are her
+# AWS page's policy again, both instances running) and replays Sofía's three calls. Here are her
 # three kinds of credentials, one after the other:
 
 # %%
@@ -251,7 +258,7 @@ from iamlab.scenarios.stories import CREDENTIAL_CHOICES
 from iamlab.widgets import attempts_table
 
 runs = {c: attempts_table(story.play(credentials=c)) for c in CREDENTIAL_CHOICES}
-pd.concat(runs)[["call", "outcome", "error"]]
+tables.concat(runs)[["call", "outcome", "error"]]
 
 # %%
 story_diagram(story, story.play(credentials="GetSessionToken with MFA"))
@@ -271,10 +278,17 @@ same_account_ec2_panel(story)
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 04.1 · A shorter leash for terminating.** Write a new policy for `EC2-Admins`:
-# stopping an instance needs MFA (at any age), but **terminating** needs an MFA sign-in
-# younger than **15 minutes**. Requests without MFA must fail for both. The checker runs your
-# policy against Sofía's requests with different credentials and ages.
+# Each exercise ends with a `check(...)` cell. The checker tries your policy on many
+# neighbouring requests (other EC2 actions and services, other instances, accounts, regions and
+# credentials), so an answer broader than the task is reported as firmly as a wrong one. A new
+# hint appears only for a *different* wrong answer; running the same answer again changes
+# nothing.
+#
+# **Exercise 04.1 · A shorter leash for terminating.** Write a new policy for `EC2-Admins`,
+# for **account A's instances in `us-east-1`** only: stopping an instance needs an MFA sign-in
+# (of any age), and **terminating** needs an MFA sign-in younger than **15 minutes**. Requests
+# without MFA must fail for both. The policy grants nothing else: the checker judges it on its
+# own, without the Developers policy beside it.
 
 # %%
 from iamlab.exercises import check
@@ -283,9 +297,9 @@ ec2_admins = None  # your policy for the EC2-Admins group
 check("04.1", ec2_admins)
 
 # %% [markdown]
-# **Exercise 04.2 · Which credentials work?** The seed's policy is back (only `Bool`, no age
-# limit). For each way Sofía may call `ec2:StopInstances`, predict `"allowed"` or
-# `"denied"`. The checker asks a fresh lab.
+# **Exercise 04.2 · Which credentials work?** The AWS page's policy is back (only `Bool`, no
+# age limit). For each way Sofía may call `ec2:StopInstances`, predict `"allowed"` or
+# `"denied"`. The checker asks a fresh lab; the first check says only how many are wrong.
 
 # %%
 prediction = {
@@ -298,6 +312,25 @@ prediction = {
 check("04.2", prediction)
 
 # %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("04.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("04.why", my_choice)
+
+# %%
+ask("04.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("04.quiz", my_quiz)
+
+# %% [markdown]
 # ## Key points
 #
 # - A policy with `Bool aws:MultiFactorAuthPresent "true"` is satisfied only by temporary
@@ -308,6 +341,42 @@ check("04.2", prediction)
 # - `aws:MultiFactorAuthAge` counts seconds since the code was typed;
 #   `NumericLessThan` on it makes an MFA sign-in go stale before the credentials expire.
 # - Expired credentials fail every call before any policy is read.
+# - Grant exactly what the task names: full action names (no `ec2:*`, `ec2:St*` or
+#   `ec2:*Instances`), and the account and region in the instance ARN instead of `"*"`.
+#
+# ## On real AWS (not run by the lab)
+#
+# The same story with the AWS CLI in a test account of your own. Nothing below runs here.
+#
+# ```bash
+# # as an administrator (Anaya)
+# aws iam create-group --group-name EC2-Admins
+# aws iam put-group-policy --group-name EC2-Admins --policy-name EC2-StopTerminate-MFA \
+#     --policy-document file://ec2-admins-mfa.json
+# aws iam add-user-to-group --group-name EC2-Admins --user-name Sofia
+# # as Sofia (her access keys in the default profile): temporary credentials with MFA
+# aws sts get-session-token --serial-number arn:aws:iam::ACCOUNT-ID:mfa/Sofia \
+#     --token-code 123456 --duration-seconds 900
+# export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_SESSION_TOKEN=...   # from the output
+# aws ec2 stop-instances --instance-ids i-0123456789abcdef0 --dry-run
+# aws ec2 terminate-instances --instance-ids i-0123456789abcdef0 --dry-run
+# ```
+#
+# `--dry-run` answers `DryRunOperation` when the call would be allowed and
+# `UnauthorizedOperation` when not, without touching the instance; the real message ends with
+# an encoded authorization message that `aws sts decode-authorization-message` turns into
+# text. **In the console:** IAM → *User groups* → EC2-Admins → *Permissions*; IAM → *Users* →
+# Sofia → *Security credentials* for her MFA device; EC2 → *Instances* → *Instance state* to
+# stop or terminate.
+#
+# **Cost:** IAM and AWS STS cost nothing. EC2 instances are billed while they run (and their
+# volumes while they exist): test with `--dry-run`, or launch the smallest instance type and
+# terminate it when done.
+#
+# **Clean up:** terminate the instances you launched, then `aws iam remove-user-from-group`,
+# `aws iam delete-group-policy`, `aws iam delete-group`, and for a test user
+# `aws iam deactivate-mfa-device`, `aws iam delete-virtual-mfa-device`, its access keys and
+# `aws iam delete-user`.
 #
 # Next: **05 · Resource policy S3**, where the MFA condition sits in a bucket policy that three
 # accounts share.

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # 07 · Revoking temporary credentials: take the permissions away
 #
-# **Promise:** in 30 minutes you will stop leaked temporary credentials without waiting for
-# them to expire, with the narrowest tool that does the job, and you will know which
-# credentials no policy can stop.
+# **Promise:** you will stop leaked temporary credentials without waiting for them to expire,
+# with the narrowest tool that does the job, and you will know what still restricts the root
+# user when no IAM policy can be attached to it.
 #
-# **Estimated time:** 30 minutes.
+# **Estimated time:** 50 minutes (30 teaching, 20 exercises).
 #
 # ## Objectives
 #
@@ -16,9 +16,14 @@
 #    `aws:TokenIssueTime`, and say what happens when you do it again;
 # 3. deny one role session, one federated user or a whole role in a bucket policy, covering
 #    both the bucket and its objects;
-# 4. say why credentials of the root user cannot be restricted this way.
+# 4. say why no IAM policy reaches the root user's credentials, and show what still restricts
+#    them (a bucket policy's Deny, SCPs).
 #
 # ## The story
+#
+# This story comes from the AWS pages
+# [Disable permissions for temporary security credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html)
+# and [Revoke IAM role temporary security credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html).
 #
 # Account A keeps its ledgers in the S3 bucket `example-bucket`. **Mary** (an IAM user) works
 # through sessions of the role **Accounting-Role**, which may list the bucket and read and
@@ -63,11 +68,23 @@ for name, response in issued.items():
 
 # %% [markdown]
 # Each set is valid until its `Expiration`: one hour for the role sessions, twelve for the
-# federated users. STS has no operation to call them back. Here is every operation in
-# botocore's STS model; none of them revokes anything:
+# federated users. STS issues credentials; it has no operation to call them back. The
+# service model that boto3 uses says so: two STS operations accept an MFA code when they issue
+# credentials, and no operation revokes any.
 
 # %%
-mary_sts.meta.service_model.operation_names
+sts_model = mary_sts.meta.service_model
+
+
+def takes(operation, *parameters):
+    """Whether the request of an STS operation has all of these parameters."""
+    shape = sts_model.operation_model(operation).input_shape
+    return shape is not None and set(parameters) <= set(shape.members)
+
+
+print("accept an MFA code:", [op for op in sts_model.operation_names
+                              if takes(op, "SerialNumber", "TokenCode")])
+print("revoke credentials:", [op for op in sts_model.operation_names if "Revoke" in op])
 
 # %% [markdown]
 # What you *can* change is permissions. AWS evaluates the permissions of temporary credentials
@@ -111,8 +128,9 @@ for name in ("Mary", "report", "Bob"):
 # %% [markdown]
 # Both role sessions lost `ListBucket` at once, even though they were issued before the change
 # (in the lab the change is instant; in AWS a policy change can take a few minutes to reach
-# every request). Bob is not a session of the role and is untouched. The catch: this also
-# changes what *every future* session of the role may do. Anaya puts the original policy back.
+# every request: `docs/aws-behaviour.md`, "Lab decisions" D4). Bob is not a session of the
+# role and is untouched. The catch: this also changes what *every future* session of the role
+# may do. Anaya puts the original policy back.
 
 # %%
 from iamlab.data import load_policy
@@ -179,6 +197,15 @@ print(*[line for line in lab.explain_last().splitlines() if "TokenIssueTime:" in
 # before the cut-off, and those expire by themselves.
 # Bob, Carol and token-app are not sessions of the role, so this policy never touches them.
 #
+# **The AWS CLI's cache.** A person who uses the role through an AWS CLI profile
+# (`role_arn = ...` in `~/.aws/config`) does not call `AssumeRole` each time: the CLI keeps the
+# role's temporary credentials in `~/.aws/cli/cache` and keeps sending them until they
+# expire. After a revocation those cached credentials are still tried on every command, and
+# refused. Everyone whose sessions you revoked should delete the cache
+# (`rm -r ~/.aws/cli/cache` on Linux and macOS, `del /s /q %UserProfile%\.aws\cli\cache` on
+# Windows): the next command assumes the role again and gets a session issued after the
+# cut-off. The lab has no CLI and no cache.
+#
 # ## Mechanism 3: deny a principal in the bucket's policy
 #
 # To stop *some* credentials without changing the role or the user that created them, name
@@ -225,7 +252,7 @@ def outcome(deny, who):
 
 
 matrix = decision_matrix(outcome, {"who": list(sessions), "deny": list(BUCKET_POLICIES)}, "deny")
-style_matrix(matrix.reindex(list(sessions))).set_uuid("revoke_by_principal")
+style_matrix(matrix)
 
 # %% [markdown]
 # Read the columns:
@@ -315,13 +342,14 @@ print(*[line for line in lab.explain_last().splitlines() if "TokenIssueTime:" in
 # Attached to a **role** instead (mechanism 2), the same policy affects only sessions of that
 # role.
 #
-# ## What you cannot restrict: the root user
+# ## What still restricts the root user
 #
-# All of the above changes the permissions of the *creator* of the credentials: a role or an
-# IAM user. The root user of the account is neither, and you cannot attach a policy to it. The
-# same holds for temporary credentials that root obtains with `GetSessionToken` or
-# `GetFederationToken`: there is no user whose policy you could edit. Root gets temporary
-# credentials, and Anaya tries to attach a revocation policy to "the root user":
+# Everything above changes the permissions of the *creator* of the credentials: a role or an
+# IAM user. The root user of the account is neither. No IAM policy can be attached to it, nor
+# to the temporary credentials root obtains with `GetSessionToken` or `GetFederationToken`:
+# there is no user whose policy you could edit. The AWS page says it as "you cannot change the
+# permissions of the root user". Root gets temporary credentials, and Anaya tries to attach a
+# revocation policy to "the root user":
 
 # %%
 root = story.root("111111111111")
@@ -333,8 +361,55 @@ print("attach to root:", attempt(lambda: admin_iam.put_user_policy(
 )))
 
 # %% [markdown]
-# That is one more reason not to use the root user for daily work, and not to create
-# temporary credentials with it.
+# That sentence is about IAM policies only. Root is still refused by an explicit `Deny` in a
+# **resource-based policy** that names it: a bucket policy that denies the whole account
+# (`"111111111111"` covers every principal of the account, root included) stops root's keys
+# and root's session alike. It stops Anaya too, even from reading the policy back.
+
+# %%
+lockout = {"Version": "2012-10-17", "Statement": {
+    "Effect": "Deny", "Principal": {"AWS": "111111111111"}, "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"]}}
+admin_s3.put_bucket_policy(Bucket="example-bucket", Policy=json.dumps(lockout))
+root_s3 = root.client("s3")
+print("root's keys:       ", attempt(lambda: root_s3.list_objects_v2(Bucket="example-bucket")))
+print("root's session:    ", lists_bucket(root_session))
+print("Anaya reads policy:", attempt(lambda: admin_s3.get_bucket_policy(Bucket="example-bucket")))
+
+# %% [markdown]
+# The root user of the bucket owner's account can always read, replace and delete its own
+# bucket's policy, even one that denies it everything, so a bucket can never be locked for
+# good ([S3 API Reference, PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html)):
+
+# %%
+bucket = {"Bucket": "example-bucket"}
+print("root reads the policy:  ", attempt(lambda: root_s3.get_bucket_policy(**bucket)))
+print("root deletes the policy:", attempt(lambda: root_s3.delete_bucket_policy(**bucket)))
+print("root lists the bucket:  ", attempt(lambda: root_s3.list_objects_v2(**bucket)))
+
+# %% [markdown]
+# In an organization, **service control policies** (SCPs) restrict the root user of a member
+# account too (never the organization's management account). The lab's emulator has no AWS
+# Organizations, but its policy engine evaluates SCPs you give it, one list per level from the
+# organization's root down to the account. An SCP that denies S3 refuses root's request:
+
+# %%
+from iamlab import evaluate
+
+allow_all = {"Version": "2012-10-17",
+             "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
+no_s3 = {"Version": "2012-10-17",
+         "Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}
+for scps in ([[allow_all]], [[allow_all], [no_s3]]):
+    decision = evaluate(action="s3:ListBucket", resource="arn:aws:s3:::example-bucket",
+                        principal="arn:aws:iam::111111111111:root", scps=scps)
+    print(f"SCP levels {len(scps)}: {decision.decision}")
+
+# %% [markdown]
+# So "no policy can restrict root" is wrong; "no IAM policy can be attached to root" is right
+# (`docs/aws-behaviour.md`, "Lab decisions" D5). Nothing you attach stops root's temporary
+# credentials, which is one more reason not to work as root, and not to create temporary
+# credentials with it.
 #
 # ## Explore
 #
@@ -351,21 +426,30 @@ revoking_panel(story)
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 07.1.** At exactly 10:00:00 UTC on 15 January 2026 you learn that credentials of
-# Accounting-Role leaked. Write the policy you would attach to the role (what the console
-# button would write) so that sessions issued before 10:00:00 can do nothing at all, and
-# sessions issued afterwards are not affected.
+# Each policy exercise is a bucket policy of `example-bucket`. The checker gives every caller
+# an identity policy that allows everything, so only your bucket policy decides, and tries it
+# at 10:05 on many requests: every S3 action on the bucket and its objects, role sessions and
+# federated users issued at different times, token-app's keys, Anaya, the root user. A new
+# hint appears only for a *different* wrong answer.
+#
+# **Exercise 07.1 · Revoke by time, at the bucket.** At exactly 10:00:00 UTC on 15 January
+# 2026 you learn that credentials of Accounting-Role leaked. The role belongs to another team:
+# you may change only the policy of `example-bucket`. Write a bucket policy so that every
+# session of the role issued **before 10:00:00** can do nothing at all in the bucket (the
+# bucket and its objects), while the role's sessions issued from 10:00:00 on, and everyone who
+# is not a session of the role, are not affected.
 
 # %%
 from iamlab.exercises import check
 
-my_policy = None  # a policy document (dict)
-check("07.1", my_policy)
+my_bucket_policy = None  # a bucket policy document (dict)
+check("07.1", my_bucket_policy)
 
 # %% [markdown]
-# **Exercise 07.2.** For each situation, choose the narrowest of the panel's revocations
-# (the strings in `REVOCATION_CHOICES`, printed below) that does what the situation asks. The
-# checker replays each of your choices in a fresh lab.
+# **Exercise 07.2 · The narrowest revocation.** For each situation, choose the narrowest of
+# the panel's revocations (the strings in `REVOCATION_CHOICES`, printed below) that does what
+# the situation asks. The checker replays every choice in a fresh lab; the first check says
+# only how many of your choices are wrong.
 #
 # - **a.** A session of Accounting-Role was copied from a shared laptop; you do not know
 #   whose. Stop every session of the role that exists now; anyone who assumes the role
@@ -383,13 +467,35 @@ my_choices = {"a": None, "b": None, "c": None}
 check("07.2", my_choices)
 
 # %% [markdown]
-# **Exercise 07.3.** Write a bucket policy for `example-bucket` that stops Mary's role session
-# (`arn:aws:sts::111111111111:assumed-role/Accounting-Role/Mary`) from listing the bucket
-# **and** from reading or writing its objects, without touching anyone else.
+# **Exercise 07.3 · The application's users, not the application.** The list of federated
+# users that token-app hands out has leaked. Write a bucket policy for `example-bucket` that
+# stops **every federated user token-app has created or will create** (Bob, Carol, and
+# tomorrow's), at the bucket and its objects. token-app itself keeps listing, reading and
+# writing the bucket with its own access keys, and nobody else is affected: not Mary's role
+# session, not federated users that another IAM user creates.
 
 # %%
-my_bucket_policy = load_policy("revoke-deny-role-session")  # the AWS page's version: fix it
-check("07.3", my_bucket_policy)
+my_federated_policy = None  # a bucket policy document (dict)
+check("07.3", my_federated_policy)
+
+# %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("07.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("07.why", my_choice)
+
+# %%
+ask("07.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("07.quiz", my_quiz)
 
 # %% [markdown]
 # ## Key points
@@ -398,13 +504,47 @@ check("07.3", my_bucket_policy)
 #   permissions that AWS evaluates on every request.
 # - Editing the role's permissions policy hits every session of the role at once, old and new.
 #   `AWSRevokeOlderSessions` (deny everything if `aws:TokenIssueTime` is before the cut-off)
-#   hits only sessions issued before the click; clicking again moves the cut-off.
+#   hits only sessions issued before the click; clicking again moves the cut-off. Cached CLI
+#   credentials keep being refused until they expire: delete `~/.aws/cli/cache`.
 # - A `Deny` naming a role session, a federated user, an IAM user or a role in a resource
 #   policy stops just those principals, and only at that resource. Name the objects
 #   (`bucket/*`) as well as the bucket.
 # - The same `aws:TokenIssueTime` policy on an IAM user stops the user's `GetSessionToken` and
-#   `GetFederationToken` credentials, not the user's access keys.
-# - No permissions policy can restrict the root user, or the temporary credentials it
-#   creates with `GetSessionToken` or `GetFederationToken`.
+#   `GetFederationToken` credentials, not the user's access keys, which carry no issue time.
+# - No IAM policy can be attached to the root user or to the temporary credentials it
+#   creates; a resource policy's `Deny` and SCPs still restrict it, and root can always
+#   manage its own bucket's policy.
+#
+# ## On real AWS (not run by the lab)
+#
+# The same steps with the AWS CLI in your own test account. Nothing below runs here. Bucket
+# names are global: pick your own instead of `example-bucket`.
+#
+# ```bash
+# # what the console's "Revoke active sessions" button does, with a cut-off of your choice
+# aws iam put-role-policy --role-name Accounting-Role --policy-name AWSRevokeOlderSessions \
+#     --policy-document file://revoke-older-sessions.json
+# # the same Deny on an IAM user: stops its GetSessionToken and GetFederationToken credentials
+# aws iam put-user-policy --user-name token-app --policy-name RevokeOlderSessions \
+#     --policy-document file://revoke-older-sessions.json
+# # deny one principal at a bucket (and its objects)
+# aws s3api put-bucket-policy --bucket example-bucket --policy file://deny-mary.json
+# # on every machine whose role credentials were revoked: drop the cached session
+# rm -r ~/.aws/cli/cache
+# # if a bucket policy locks everyone out: as the root user of the bucket owner's account
+# aws s3api delete-bucket-policy --bucket example-bucket
+# ```
+#
+# **In the console:** IAM → *Roles* → Accounting-Role → *Revoke sessions* tab → *Revoke
+# active sessions* (it needs `iam:PutRolePolicy`, and service-linked roles cannot be revoked
+# this way); S3 → the bucket → *Permissions* → *Bucket policy*.
+#
+# **Cost:** IAM and AWS STS cost nothing; S3 bills storage and requests, a fraction of a cent
+# for a few small objects.
+#
+# **Clean up:** `aws iam delete-role-policy --policy-name AWSRevokeOlderSessions` once every
+# revoked session has expired (it matches nothing newer), `aws iam delete-user-policy` for
+# token-app, `aws s3api delete-bucket-policy`, then delete the test objects, bucket, role and
+# users.
 #
 # Next: **08 · The confused deputy**.

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # 08 · The confused deputy: why a third party gives you an external ID
 #
-# **Promise:** in 25 minutes you will trick a trusted third party into reading the wrong
-# customer's data, then close the hole with one condition in a trust policy, and know who
-# should choose its value.
+# **Promise:** you will trick a trusted third party into reading the wrong customer's data,
+# close the hole with one condition in a trust policy, and know who should choose its value
+# and why the third party gets a role rather than an IAM user with access keys.
 #
-# **Estimated time:** 25 minutes.
+# **Estimated time:** 45 minutes (20 teaching, 25 exercises).
 #
 # ## Objectives
 #
@@ -13,21 +13,24 @@
 #
 # 1. explain the confused deputy problem when one third party assumes roles in many
 #    customers' accounts;
-# 2. write a role trust policy that lets a third party in only with your external ID
-#    (`sts:ExternalId`);
+# 2. write a role trust policy that lets each third party in only with the external ID it
+#    assigned to you (`sts:ExternalId`);
 # 3. explain why the external ID is not a secret, and why the third party, not you, must
 #    generate it (one value per customer);
-# 4. write the onboarding test a third party should run before it stores a customer's role.
+# 4. explain why a third party gets a role and never an IAM user with long-term access keys;
+# 5. write the onboarding test a third party should run before it stores a customer's role.
 #
 # ## The story
 #
-# **Example Corp** (account `444455556666`) sells a cost-monitoring service. Every customer
-# creates a role called `ExampleRole` that Example Corp's service, the IAM user `monitor`,
-# assumes to read the customer's billing reports. **You** are a customer (account
-# `111122223333`, called AWS1 on the AWS page); **another customer** has account
-# `777788889999` (AWS2). Example Corp gave you the external ID `12345` and the other customer
-# `67890`, and each role's trust policy requires its customer's ID. The dashed arrows are the
-# trust policies.
+# This story comes from the AWS page
+# [Access to AWS accounts owned by third parties](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html)
+# (the page on the external ID). **Example Corp** (account `444455556666`) sells a
+# cost-monitoring service. Every customer creates a role called `ExampleRole` that Example
+# Corp's service, the IAM user `monitor`, assumes to read the customer's billing reports.
+# **You** are a customer (account `111122223333`, called AWS1 on the AWS page); **another
+# customer** has account `777788889999` (AWS2). Example Corp gave you the external ID `12345`
+# and the other customer `67890`, and each role's trust policy requires its customer's ID. The
+# dashed arrows are the trust policies.
 
 # %%
 from iamlab.diagrams import story_diagram
@@ -68,7 +71,9 @@ print(story.other_role)
 # ## Part 1: the attack, without an external ID
 #
 # Go back to a world without external IDs: your role trusts Example Corp's account and
-# nothing more. You (as your account's administrator) replace the trust policy:
+# nothing more. You (as your account's administrator) replace the trust policy. (In the lab
+# the new trust policy applies to the very next call, a lab decision: `docs/aws-behaviour.md`,
+# "Lab decisions" D4. AWS can take a few moments to apply a policy change everywhere.)
 
 # %%
 import json
@@ -138,12 +143,15 @@ print(lab.explain_last())
 # %% [markdown]
 # The trust policy's only statement does not apply: the request carries `sts:ExternalId`
 # = `67890`, the policy wants `12345`. Since a trust policy must explicitly allow the caller,
-# the answer is an implicit deny.
+# the answer is an implicit deny. (The error text follows the form AWS documents for
+# access-denied messages: `docs/aws-behaviour.md`, "Lab decisions" D3.)
 #
 # `story.play(external_id, role)` replays Example Corp's call to one of the roles with the ID
-# you choose. Here are the cases for your role: your ID, the other customer's ID, an ID
-# nobody was given, and **no ID at all**. The last one is the test Example Corp should run
-# when a customer registers a role: if it works without the ID, the role is not protected.
+# you choose. Here are the four cases for your role: **your ID**, **the other customer's ID**,
+# **an ID nobody was given**, and **no ID at all**. A role is safe only if the first works and
+# the other three fail. The AWS page asks the third party to test every role it is given,
+# with and without the right ID, before storing it: if the role works without the right ID,
+# it is not protected. These four cases are that test, done thoroughly.
 
 # %%
 from iamlab.widgets import attempts_table
@@ -169,9 +177,64 @@ example_corp_report("other customer")
 
 # %% [markdown]
 # The condition is met and the deputy is confused again. So the value must come from the
-# third party, be unique per customer, and be outside the customers' control. Example Corp
-# can use any identifier it already keeps per customer (a customer number, a random GUID),
-# as long as no two customers share it.
+# third party, be unique among its customers, and be outside the customers' control. Example
+# Corp can use any identifier it already keeps per customer (a customer number, a random
+# GUID), as long as no two of its customers share it. Note the scope: unique among **Example
+# Corp's** customers. Another third party numbers its own customers its own way (Exercise
+# 08.1 is about exactly that).
+#
+# ## Part 4: a role, never an IAM user with access keys
+#
+# Why not skip roles and external IDs altogether, and give Example Corp an IAM user in your
+# account with an access key? The AWS page says not to: give a third party a role and its
+# temporary credentials, never an IAM user and its long-term credentials. Here is why, in
+# the lab. You create the user `example-corp` with the role's permissions and an access key:
+
+# %%
+from iamlab.data import load_policy
+
+story.rewind()
+your_iam.create_user(UserName="example-corp")
+your_iam.put_user_policy(UserName="example-corp", PolicyName="Monitoring",
+                         PolicyDocument=json.dumps(load_policy("example-role-permissions")))
+key = your_iam.create_access_key(UserName="example-corp")["AccessKey"]
+role_creds = monitor_sts.assume_role(RoleArn=story.your_role, RoleSessionName="ExampleCorp",
+                                     ExternalId="12345")["Credentials"]
+print("access key expires:  ", key.get("Expiration", "never (no Expiration field)"))
+print("role session expires:", role_creds["Expiration"])
+
+# %% [markdown]
+# Two hours later, someone uses both: the role session has expired, the access key has not.
+# Whoever holds the key (Example Corp, or anyone who copied it from Example Corp's database)
+# reads your bill, and the request shows only *your own* user as the caller:
+
+# %%
+lab.clock.advance(hours=2)
+with_key = lab.session(key).client("s3")
+with_role = lab.session(role_creds).client("s3")
+print("access key:  ", attempt(lambda: with_key.get_object(Bucket="aws1-billing-reports",
+                                                         Key="2026-01.csv")))
+print("role session:", attempt(lambda: with_role.get_object(Bucket="aws1-billing-reports",
+                                                          Key="2026-01.csv")))
+print(lab.session(key).client("sts").get_caller_identity()["Arn"])
+
+# %% [markdown]
+# What went wrong with the key:
+#
+# - **It leaks and stays valid.** An access key works for anyone who holds it, from anywhere,
+#   until you delete it. A third party keeps many customers' keys in one place, so one breach
+#   there leaks them all. The AWS page
+#   [Manage access keys for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
+#   warns that handing out access keys can give someone permanent access to your account.
+# - **It cannot be scoped per customer.** The external ID is checked only when a role is
+#   assumed (`sts:ExternalId` exists only in an `AssumeRole` call). Requests signed with a
+#   key carry nothing that says on whose behalf the third party acts, and they come from
+#   *your* user, not from Example Corp's account: your trust policy has nothing to check.
+# - **It must be rotated.** [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html)
+#   asks you to rotate access keys regularly wherever long-term credentials are unavoidable:
+#   with a third party that means coordinating every rotation with it. A role needs none of
+#   that: Example Corp uses its own credentials, the session expires by itself (one hour by
+#   default), and you cut Example Corp off by editing one trust policy.
 #
 # ## Explore
 #
@@ -187,58 +250,121 @@ confused_deputy_panel(story)
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 08.1.** Write the trust policy of your `ExampleRole`: Example Corp's account may
-# assume it, but only when it passes your external ID `12345`. The checker tries Example Corp
-# with several IDs and without one, and another account's user with your ID.
+# A new hint appears only for a *different* wrong answer; the untouched draft spends nothing.
+#
+# **Exercise 08.1 · A second third party.** Your company also hires **Lumen Analytics**
+# (account `555544443333`), which scans the security settings of many customers' accounts
+# the same way. Lumen's onboarding page asks you to let its account assume a role, passing the
+# external ID Lumen assigned to you: **`67890`**. (Lumen numbers its customers its own way;
+# that the other customer got the same string from Example Corp is a coincidence.) Rather than
+# create a second role, your team adds Lumen to `ExampleRole`. Edit the trust policy below:
+# Example Corp must still get in only with `12345`, Lumen only with its ID, nobody else, and
+# the attack of Part 1 must still fail. The checker tries both services with every ID of this
+# notebook and without one, and other principals of all the accounts.
 
 # %%
 from iamlab.exercises import check
 
-my_trust_policy = None  # a trust policy document (dict)
-check("08.1", my_trust_policy)
+trust_policy = load_policy("example-corp-trust")  # your role's trust policy today: edit it
+check("08.1", trust_policy)
 
 # %% [markdown]
-# **Exercise 08.2.** Three facts about the external ID. Who should generate it (`"you"`,
-# `"Example Corp"`, `"the other customer"` or `"AWS"`)? Is it a secret (`True`/`False`)? Must it
-# be unique per customer (`True`/`False`)?
-
-# %%
-my_answer = {"generated by": None, "secret": None, "unique per customer": None}
-check("08.2", my_answer)
-
-# %% [markdown]
-# **Exercise 08.3.** You work at Example Corp. Write the onboarding test: given monitor's STS
-# client, the role ARN a customer registered and the external ID you assigned to that
-# customer, return `True` only if it is safe to store the ARN. The draft below only checks
-# that the role can be assumed with the ID. The checker runs your function against five
-# customers' roles in a fresh lab.
+# **Exercise 08.2 · The onboarding test.** You work at Example Corp. Write the test it runs
+# when a customer registers a role: given monitor's STS client, the role ARN, the external ID
+# Example Corp assigned to this customer and the IDs it assigned to its **other** customers,
+# return `True` only if it is safe to store the ARN. A naive test only checks that the role
+# can be assumed with the customer's ID:
+#
+# ```python
+# sts.assume_role(RoleArn=role_arn, RoleSessionName="onboarding", ExternalId=external_id)
+# ```
+#
+# That is not enough: try the cases of Part 2. The checker runs your function in a fresh lab
+# against two rounds of eight customers' roles, each round with its own IDs (in each round
+# every role's trust policy gets a different thing wrong, except one that is right), and
+# watches which calls your function makes. A refused call raises
+# `botocore.exceptions.ClientError`.
 
 # %%
 from botocore.exceptions import ClientError
 
 
-def safe_to_store(sts, role_arn, external_id):
+def safe_to_store(sts, role_arn, external_id, other_ids):
     """Example Corp's onboarding test: may we store this customer's role ARN?"""
-    try:
-        sts.assume_role(RoleArn=role_arn, RoleSessionName="onboarding", ExternalId=external_id)
-    except ClientError:
-        return False
-    return True  # ... is that enough?
+    ...  # your test here: return True or False
 
 
-check("08.3", safe_to_store)
+check("08.2", safe_to_store)
+
+# %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("08.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("08.why", my_choice)
+
+# %%
+ask("08.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("08.quiz", my_quiz)
 
 # %% [markdown]
 # ## Key points
 #
 # - A third party that assumes roles for many customers can be tricked into using one
 #   customer's role on behalf of another: the confused deputy. Role ARNs are easy to guess.
-# - Require `sts:ExternalId` in the role's trust policy (`StringEquals`, your exact value):
+# - Require `sts:ExternalId` in the role's trust policy (`StringEquals`, the exact value):
 #   the third party passes the ID of the customer it is acting for, which the other customers
-#   cannot change.
+#   cannot change. With two third parties, give each its own statement: an ID is unique only
+#   among one third party's customers.
 # - The external ID is not a secret (anyone who can read the role sees it). It works because
 #   the third party generates it, one unique value per customer.
-# - A third party should test every role it is given, with and without the right ID, and
-#   refuse a role that it can assume without it.
+# - Give a third party a role, never an IAM user with access keys: keys leak and stay valid,
+#   cannot be scoped per customer, and must be rotated.
+# - A third party should test every role it is given with the customer's ID, without an ID,
+#   with a made-up ID and with other customers' IDs, and store it only if the first alone works.
+#
+# ## On real AWS (not run by the lab)
+#
+# Your side, as the customer, with the AWS CLI in a test account. `trust.json` holds the trust
+# policy of Part 2 with the third party's real account id and the ID it gave you;
+# `permissions.json` the role's permissions. Nothing below runs here.
+#
+# ```bash
+# aws iam create-role --role-name ExampleRole --assume-role-policy-document file://trust.json
+# aws iam put-role-policy --role-name ExampleRole --policy-name Monitoring \
+#     --policy-document file://permissions.json
+# aws iam get-role --role-name ExampleRole --query Role.AssumeRolePolicyDocument
+# ```
+#
+# The third party's side (Example Corp's onboarding test), with its own credentials:
+#
+# ```bash
+# aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ExampleRole \
+#     --role-session-name onboarding --external-id 12345          # must succeed
+# aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ExampleRole \
+#     --role-session-name onboarding                              # must fail: AccessDenied
+# aws sts assume-role --role-arn arn:aws:iam::111122223333:role/ExampleRole \
+#     --role-session-name onboarding --external-id 67890          # must fail: AccessDenied
+# ```
+#
+# **In the console:** IAM → *Roles* → *Create role* → *AWS account* → *Another AWS account*,
+# with the option *Require external ID*; afterwards the role's *Trust relationships* tab shows
+# the condition. IAM → *Users* → a user → *Security credentials* lists its access keys, and
+# their age: there should be none for a third party.
+#
+# **Cost:** IAM roles and AWS STS calls cost nothing; the third party's service is billed by
+# the third party.
+#
+# **Clean up:** `aws iam delete-role-policy --role-name ExampleRole --policy-name Monitoring`,
+# then `aws iam delete-role --role-name ExampleRole`; delete any IAM user you created for a
+# third party (`aws iam delete-access-key`, `aws iam delete-user-policy`, `aws iam delete-user`).
 #
 # Next: **09 · Considerations**, where MFA cannot help.

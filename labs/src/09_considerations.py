@@ -1,11 +1,10 @@
 # %% [markdown]
 # # 09 · Considerations: where MFA cannot help
 #
-# **Promise:** in 25 minutes you will see, call by call, which credentials can never prove
-# MFA to AWS, and why an MFA condition on a cross-account role is only as strong as the
-# other account.
+# **Promise:** you will see, call by call, which credentials can never prove MFA to AWS, and
+# why an MFA condition on a cross-account role is only as strong as the other account.
 #
-# **Estimated time:** 25 minutes.
+# **Estimated time:** 45 minutes (25 teaching, 20 exercises).
 #
 # ## Objectives
 #
@@ -16,27 +15,31 @@
 #    external identity provider (web identity or SAML);
 # 2. explain why MFA at your identity provider is invisible to AWS;
 # 3. explain how an administrator of a trusted account can create an MFA claim of their own,
-#    and narrow a trust policy to specific principals.
+#    and narrow a trust policy to specific principals;
+# 4. say what can still restrict the root user, which no identity policy can.
 #
 # ## The story
 #
 # We reuse the cross-account story. Anaya, administrator of account A, lets account B assume
 # **CrossAccountRole** (and read the DynamoDB table `Books`) if MFA is present. Richard of
-# account B has an MFA device. The AWS page on MFA-protected API access ends with a list of
-# things to keep in mind; this notebook tries each of them. The last one adds a user to the
-# diagram: Mallory, whom account B's administrator creates in the middle of the story.
+# account B has an MFA device. The AWS page
+# [Secure API access with MFA](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)
+# ends with a list of things to keep in mind; this notebook tries each of them. The last one
+# adds a user to the diagram: Mallory, whom account B's administrator creates in the middle of
+# the story.
 
 # %%
+from iamlab.diagrams import story_diagram
 from iamlab.notebook import attempt
 from iamlab.scenarios import build_cross_account
-from iamlab.scenarios.considerations import diagram_with_extra_users, mfa_keys
+from iamlab.scenarios.considerations import mfa_keys
 
 story = build_cross_account()
 lab = story.lab
 A, B = "111111111111", "222222222222"
 contexts = {}  # kind of credentials -> the request context it produces
 richard_attempts = story.play("MFA code")
-diagram_with_extra_users(story, richard_attempts, [])
+story_diagram(story, richard_attempts)
 
 # %% [markdown]
 # Richard assumes the role with his MFA code and reads `Books`: the story works as designed.
@@ -45,7 +48,10 @@ diagram_with_extra_users(story, richard_attempts, [])
 # ## 1. The root user
 #
 # MFA-protected API access is not available to the root user. Root may call
-# `GetSessionToken`, but the session it gets says `false`:
+# `GetSessionToken`, but the session it gets says `false`. (The MFA page says root has no
+# MFA-protected API access while the STS reference accepts root's call; letting root call it
+# and never giving the session MFA is a lab decision: `docs/aws-behaviour.md`, "Lab decisions"
+# D1 and D5.)
 
 # %%
 a_root_sts = story.root(A).client("sts")
@@ -54,13 +60,43 @@ contexts["root user's GetSessionToken"] = lab.request_context(root_creds)
 mfa_keys(contexts["root user's GetSessionToken"])
 
 # %% [markdown]
-# That does not stop root from doing anything in its own account. No identity policy applies
-# to root, so no MFA condition can restrict it: the root session without MFA reads the table.
+# That does not stop root in its own account. No IAM identity policy can be attached to root,
+# so an MFA condition in one cannot restrict it: the root session without MFA reads the table.
 
 # %%
 root_ddb = lab.session(root_creds).client("dynamodb")
 print(attempt(lambda: root_ddb.get_item(TableName="Books", Key={"title": {"S": "Dune"}})))
 print(lab.trail().iloc[-1]["reason"])
+
+# %% [markdown]
+# Root is not beyond every policy, though. An explicit `Deny` in a **resource-based** policy
+# applies to root too (and, in an AWS Organizations member account, so do service control
+# policies). Here account A's root creates a bucket whose policy denies reading without MFA
+# to every principal of account A, root included:
+
+# %%
+import json
+
+a_root = story.root(A)
+s3_root = a_root.client("s3")
+s3_root.create_bucket(Bucket="books-exports")
+s3_root.put_object(Bucket="books-exports", Key="list.csv", Body=b"Dune\n")
+s3_root.put_bucket_policy(Bucket="books-exports", Policy=json.dumps({
+    "Version": "2012-10-17", "Statement": {
+        "Effect": "Deny", "Principal": {"AWS": A}, "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::books-exports/*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}}))
+root_s3 = lab.session(root_creds).client("s3")
+attempt(lambda: root_s3.get_object(Bucket="books-exports", Key="list.csv"))
+
+# %% [markdown]
+# Refused, with an explicit deny from the bucket policy. Root cannot lock itself out, though:
+# it can always read, replace and delete its own buckets' policies
+# (`docs/aws-behaviour.md`, "Lab decisions" D5).
+
+# %%
+print(attempt(lambda: s3_root.delete_bucket_policy(Bucket="books-exports")))
+print(attempt(lambda: root_s3.get_object(Bucket="books-exports", Key="list.csv")))
 
 # %% [markdown]
 # And root cannot use a role at all, MFA or not:
@@ -69,8 +105,9 @@ print(lab.trail().iloc[-1]["reason"])
 attempt(lambda: a_root_sts.assume_role(RoleArn=story.cross_account_role, RoleSessionName="root"))
 
 # %% [markdown]
-# The defence for root is outside IAM policies: protect its sign-in with MFA, do not create
-# access keys for it, and use it only for the few tasks that need it.
+# The main defence for root is outside policies: protect its sign-in with MFA, do not create
+# access keys for it, and use it only for the few tasks that need it. Resource-based policies
+# (and SCPs) add guard rails, but none can make root's own API calls carry MFA.
 #
 # ## 2. Federated users from GetFederationToken
 #
@@ -88,12 +125,12 @@ sts_model = story.anaya.client("sts").meta.service_model
 }
 
 # %% [markdown]
-# So a federated user's requests carry no MFA keys. They also have no permissions at all
-# unless the call passes a session policy:
+# So a federated user's requests carry no MFA keys (absent, not `false`: AWS's pages once
+# said otherwise, and the lab follows the current text, `docs/aws-behaviour.md`, "Lab
+# decisions" D1). They also have no permissions at all unless the call passes a session
+# policy, and in STS they may call only `GetCallerIdentity` (D6):
 
 # %%
-import json
-
 anaya_sts = story.anaya.client("sts")
 bob = anaya_sts.get_federation_token(Name="Bob")["Credentials"]
 contexts["GetFederationToken"] = lab.request_context(bob)
@@ -199,16 +236,16 @@ attempt(lambda: mallory_ddb.get_item(TableName="Books", Key={"title": {"S": "Kin
 
 # %% [markdown]
 # A's trust policy cannot tell Mallory's MFA from Richard's: both are "an identity of account
-# B that passed a valid code".
+# B that passed a valid code". The diagram now shows Mallory beside Richard:
 
 # %%
-diagram_with_extra_users(story, [richard_attempts[0], assumed], [mallory])
+story_diagram(story, [richard_attempts[0], assumed])
 
 # %% [markdown]
 # Two things reduce this risk, and you need both:
 #
 # - **In account A**, trust specific principals rather than a whole account: name Richard's
-#   user ARN (Exercise 09.2), or a role in B that only a few people may use.
+#   user ARN, or a role in B that only a few people may use (Exercise 09.2 does both).
 # - **In account B**, let only a few trusted identities manage MFA devices and users. That
 #   is B's job, which is why you should know how the other account is run before you trust it.
 #
@@ -221,7 +258,7 @@ diagram_with_extra_users(story, [richard_attempts[0], assumed], [mallory])
 # %%
 from iamlab.scenarios.considerations import mfa_summary
 
-lab.clock.advance(seconds=30)
+lab.clock.advance(seconds=30)  # the lab accepts each code once (D2): wait for fresh ones
 for actor in (story.richard, mallory):
     gst = actor.client("sts").get_session_token(
         SerialNumber=actor.mfa_serial, TokenCode=lab.totp(actor.mfa_serial))["Credentials"]
@@ -243,46 +280,111 @@ cross_account_panel(build_cross_account())
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 09.1.** Which of these credentials can **ever** satisfy
-# `Bool {"aws:MultiFactorAuthPresent": "true"}` (in this lab's default mode)? Answer with a
-# list of the kinds:
-# `"IAM user's long-term access keys"`, `"root user's GetSessionToken"`,
-# `"GetFederationToken"`, `"AssumeRoleWithWebIdentity"`, `"AssumeRoleWithSAML"`,
-# `"IAM user's GetSessionToken with MFA"`, `"AssumeRole with GetSessionToken(MFA) credentials"`.
+# A new hint appears only for a *different* wrong answer; the untouched drafts spend nothing.
+#
+# **Exercise 09.1 · Predict.** Which of these credentials can **ever** satisfy
+# `Bool {"aws:MultiFactorAuthPresent": "true"}` (in this lab's default mode), if the caller
+# uses MFA wherever the API lets them? Answer `"can"` or `"never"` for each; the checker asks
+# a fresh lab. The first check says only how many predictions are wrong.
 
 # %%
 from iamlab.exercises import check
 
-my_kinds = None  # a list of kinds
-check("09.1", my_kinds)
+my_predictions = {
+    "IAM user's long-term access keys": None,
+    "root user's GetSessionToken": None,
+    "GetFederationToken": None,
+    "AssumeRoleWithWebIdentity": None,
+    "AssumeRoleWithSAML": None,
+    "IAM user's GetSessionToken with MFA": None,
+    "AssumeRole with GetSessionToken(MFA) credentials": None,
+}
+check("09.1", my_predictions)
 
 # %% [markdown]
-# **Exercise 09.2.** Rewrite CrossAccountRole's trust policy so that only Richard
-# (`arn:aws:iam::222222222222:user/Richard`) may assume it, still only with MFA. Mallory and
-# every other identity of account B must be refused, even with a valid code. The draft below
-# is today's policy.
+# **Exercise 09.2 · Safe from tomorrow's Mallory.** Account B also runs a nightly job that
+# copies new titles into `Books`: a program assumes B's role
+# **`BooksSync`** (`arn:aws:iam::222222222222:role/BooksSync`) and then CrossAccountRole,
+# with no person and no MFA device involved. Rewrite CrossAccountRole's trust policy so that:
+#
+# - Richard may assume it, only with MFA;
+# - the job (any session of `BooksSync`) may assume it;
+# - **nobody else** may: not Mallory, not any user or role that B's administrator creates
+#   later, whatever MFA device they are given.
+#
+# The draft below is today's policy. The checker tries Richard, Mallory, the job and other
+# identities of accounts A, B and C, with and without MFA.
 
 # %%
-my_trust_policy = {
-    "Version": "2012-10-17",
-    "Statement": {
-        "Effect": "Allow",
-        "Principal": {"AWS": "222222222222"},
-        "Action": "sts:AssumeRole",
-        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-    },
-}
+from iamlab.data import load_policy
+
+my_trust_policy = load_policy("cross-account-trust")  # today's trust policy: rewrite it
 check("09.2", my_trust_policy)
+
+# %% [markdown]
+# ## Check your understanding
+
+# %%
+from iamlab.exercises import ask
+
+ask("09.why")
+
+# %%
+my_choice = None  # one letter, e.g. "a"
+check("09.why", my_choice)
+
+# %%
+ask("09.quiz")
+
+# %%
+my_quiz = {1: None, 2: None, 3: None, 4: None}
+check("09.quiz", my_quiz)
 
 # %% [markdown]
 # ## Key points
 #
 # - Only `GetSessionToken` and `AssumeRole` take an MFA code, and only an IAM user's code
-#   counts: the root user's sessions carry `false`, and root is not restricted by identity
-#   policies anyway.
+#   counts: the root user's sessions carry `false`.
+# - No IAM identity policy can be attached to root, so no MFA condition in one restricts it;
+#   a resource-based policy's explicit `Deny` (and an SCP) still can, and root can always
+#   manage its own bucket's policy.
 # - `GetFederationToken`, `AssumeRoleWithWebIdentity` and `AssumeRoleWithSAML` sessions carry
 #   no MFA keys. MFA at an external identity provider is invisible to AWS: enforce it there.
-# - Federated users from `GetFederationToken` have no permissions without a session policy.
-# - A trust policy that trusts a whole account with MFA trusts whoever that account lets create
-#   MFA devices. Name specific principals, and trust only accounts whose administrators you
-#   trust.
+#   Federated users from `GetFederationToken` have no permissions without a session policy.
+# - A trust policy that trusts a whole account with MFA trusts whoever that account lets
+#   create MFA devices. Name specific principals (one statement each when their conditions
+#   differ), and trust only accounts whose administrators you trust: they still manage the
+#   principals you name.
+#
+# ## On real AWS (not run by the lab)
+#
+# In two test accounts of your own (A and B). Nothing below runs here.
+#
+# ```bash
+# # account A: read and replace the role's trust policy (trust.json names the principals)
+# aws iam get-role --role-name CrossAccountRole --query Role.AssumeRolePolicyDocument
+# aws iam update-assume-role-policy --role-name CrossAccountRole --policy-document file://trust.json
+# # account B: who could mint an MFA claim? list the users and their virtual MFA devices
+# aws iam list-users --query "Users[].UserName"
+# aws iam list-virtual-mfa-devices --assignment-status Assigned
+# # a federated user: no MFA parameters exist on this call
+# aws sts get-federation-token --name Bob --policy file://list-tables.json
+# # web identity: an unsigned call with the provider's token
+# aws sts assume-role-with-web-identity --role-arn arn:aws:iam::ACCOUNT-A-ID:role/WebReader \
+#     --role-session-name reader-42 --web-identity-token file://token.jwt
+# ```
+#
+# **In the console:** IAM → *Roles* → CrossAccountRole → *Trust relationships* (edit the
+# principals there); in account B, IAM → *Users* → a user → *Security credentials* shows the
+# user's MFA devices; IAM → *Identity providers* lists OIDC and SAML providers.
+#
+# **Cost:** IAM, AWS STS and identity providers registered in IAM cost nothing; an S3 bucket
+# such as `books-exports` bills storage and requests (a fraction of a cent here).
+#
+# **Clean up:** in account B delete any test user (`aws iam deactivate-mfa-device`,
+# `aws iam delete-virtual-mfa-device`, `aws iam delete-access-key`, `aws iam delete-user`); in
+# account A delete test roles and providers (`aws iam delete-role`,
+# `aws iam delete-open-id-connect-provider`, `aws iam delete-saml-provider`) and any test
+# bucket.
+#
+# Next: **10 · Capstone**, where you write the policies yourself.

@@ -1,4 +1,5 @@
-"""Request-context derivation (FACTS Part A.1 table), property-based where natural."""
+"""Request-context derivation (docs/aws-behaviour.md, "Lab decisions" D1), property-based where
+natural."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TOTP rules (FACTS A.2) and the virtual MFA IAM operations."""
+"""TOTP rules (docs/aws-behaviour.md, "Lab decisions" D2) and the virtual MFA IAM operations."""
 
 from __future__ import annotations
 

@@ -400,7 +400,14 @@ def test_only_the_owner_account_manages_the_bucket_policy(lab: Lab, s3, b: boto3
 
 
 def test_owner_root_can_always_manage_the_bucket_policy(s3) -> None:
-    lockout = doc({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"})
+    lockout = doc(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+        }
+    )
     s3.put_bucket_policy(Bucket=BUCKET, Policy=lockout)
     assert (
         json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"][0]["Effect"]

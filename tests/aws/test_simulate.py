@@ -294,13 +294,26 @@ def test_typed_context_entries(iam) -> None:
         entry("aws:CurrentTime", ["next tuesday"], "date"),
         entry("aws:SourceIp", ["300.1.1.1"], "ip"),
         entry("aws:MultiFactorAuthPresent", ["true", "false"], "boolean"),
-        entry("aws:username", ["Bob"], "text"),
     ],
 )
 def test_context_values_must_fit_their_type(iam, bad) -> None:
     with pytest.raises(ClientError) as e:
         custom(iam, [ALLOW_S3], ["s3:GetObject"], ContextEntries=[bad])
     assert code_of(e) == "InvalidInput"
+
+
+def test_context_key_type_outside_the_model_enum(iam) -> None:
+    """ContextKeyType is an enum of IAM's model (IAM API Reference, ContextEntry): an unknown
+    type is refused by IAM's request validator (ValidationError), before the simulator."""
+    with pytest.raises(ClientError) as e:
+        custom(
+            iam,
+            [ALLOW_S3],
+            ["s3:GetObject"],
+            ContextEntries=[entry("aws:username", ["Bob"], "text")],
+        )
+    assert code_of(e) == "ValidationError"
+    assert "at 'contextEntries.1.member.contextKeyType'" in e.value.response["Error"]["Message"]
 
 
 def test_empty_context_values_are_ignored(iam) -> None:

@@ -1,4 +1,4 @@
-"""STS operations (FACTS Part A.1/A.6/A.7 and section 4)."""
+"""STS operations (docs/aws-behaviour.md, "Lab decisions" D1, D6, D7 and "STS")."""
 
 from __future__ import annotations
 

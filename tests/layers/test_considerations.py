@@ -1,19 +1,24 @@
-"""Notebook 09's helpers: federation roles, the MFA summary, the extra-user diagram."""
+"""Notebook 09's helpers: federation roles, the MFA summary, the extra user in the diagram."""
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
+import iamlab.scenarios
+from iamlab.diagrams import story_diagram, trust_flow
 from iamlab.scenarios import build_cross_account
 from iamlab.scenarios.considerations import (
     OIDC_URL,
+    SAML_ENTITY,
     add_saml_role,
     add_user_with_mfa,
     add_web_identity_role,
-    diagram_with_extra_users,
+    idp_metadata,
     mfa_keys,
     mfa_summary,
     satisfies_mfa,
@@ -91,8 +96,19 @@ def test_a_user_made_by_account_b_passes_the_trust_policy(story) -> None:
         ),
     )
     assert attempt.allowed
-    source = diagram_with_extra_users(story, [attempt], [mallory]).source
-    assert "Mallory" in source and "AssumeRole (MFA code)" in source
+    # drawn from the lab: Mallory, her phone, the trust she falls under and her call
+    flow = trust_flow(story, [attempt])
+    mallory_id = "222222222222_user_Mallory"
+    assert flow.node(mallory_id).detail == "created by B's admin"
+    assert [n.label for n in flow.nodes if n.kind == "mfa"] == [
+        "Richard's phone",
+        "Mallory's phone",
+    ]
+    edges = {(e.source, e.target, e.kind, e.label, e.decision) for e in flow.edges}
+    role = "111111111111_role_CrossAccountRole"
+    assert (mallory_id, role, "trust", "may assume if MFA", None) in edges
+    assert (mallory_id, role, "call", "AssumeRole (MFA code)", "allowed") in edges
+    assert "Mallory" in story_diagram(story, [attempt]).svg()
 
 
 def test_summary_decides_with_the_engine(story) -> None:
@@ -106,3 +122,28 @@ def test_summary_decides_with_the_engine(story) -> None:
     assert table.loc["keys", "aws:MultiFactorAuthPresent"] == "(absent)"
     assert not satisfies_mfa({}) and satisfies_mfa(contexts["true"])
     assert json.dumps(list(table.columns))  # plain, stable columns
+
+
+def test_the_saml_metadata_is_the_identity_providers_document(story) -> None:
+    metadata = idp_metadata(SAML_ENTITY)
+    assert f'entityID="{SAML_ENTITY}"' in metadata and len(metadata) >= 1000  # IAM's minimum
+    assert idp_metadata(SAML_ENTITY) == metadata  # deterministic
+    provider, _ = add_saml_role(story, A, "Saml")
+    iam = story.root(A).client("iam")
+    assert iam.get_saml_provider(SAMLProviderArn=provider)["SAMLMetadataDocument"] == metadata
+
+
+def test_scenarios_import_nothing_above_them_nor_the_emulators_internals() -> None:
+    """Layers: policy <- aws <- scenarios <- diagrams, widgets <- exercises."""
+    folder = Path(iamlab.scenarios.__file__).parent
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith(
+                    ("iamlab.diagrams", "iamlab.widgets", "iamlab.exercises", "iamlab.aws.services")
+                ), f"{path.name} imports {name}"

@@ -12,11 +12,33 @@ from iamlab.scenarios import (
     build_same_account_ec2,
     build_self_managed_mfa,
 )
+from iamlab.scenarios.base import classify
 from iamlab.scenarios.stories import REVOCATION_CHOICES
 
 
 def outcomes(attempts: list) -> list[str]:
     return [a.outcome if not a.error or a.outcome != "allowed" else "error" for a in attempts]
+
+
+@pytest.mark.parametrize(
+    ("decision", "error", "outcome"),
+    [
+        ("allowed", "", "allowed"),
+        ("implicitDeny", "AccessDenied", "implicitDeny"),
+        ("explicitDeny", "AccessDeniedException", "explicitDeny"),
+        ("allowed", "NoSuchKey", "allowed"),  # allowed, then failed: Attempt.allowed is False
+        ("error", "AccessDenied", "refused"),  # e.g. a wrong MFA code
+        ("error", "InvalidClientTokenId", "refused"),
+        ("error", "ExpiredToken", "refused"),
+        ("error", "RequestExpired", "refused"),
+        ("error", "ValidationError", "error"),
+        ("error", "NoSuchEntity", "error"),
+    ],
+)
+def test_classify_separates_refusals_from_policy_decisions(
+    decision: str, error: str, outcome: str
+) -> None:
+    assert classify(decision, error) == outcome
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +61,25 @@ class TestCrossAccount:
         )
         assert "Bool aws:MultiFactorAuthPresent" in assume.explanation
 
-    def test_a_wrong_code_is_refused_by_sts(self, cross) -> None:
+    def test_a_wrong_code_is_refused_by_sts_before_any_policy(self, cross) -> None:
+        """IAM User Guide, "Configuring MFA-protected API access": STS checks the code; a
+        wrong one is refused with AccessDenied, and no policy is evaluated, so the outcome
+        is "refused", not the policy engine's implicit deny."""
         (assume,) = cross.play("wrong code")
-        assert assume.error == "AccessDenied"
+        assert (assume.outcome, assume.error) == ("refused", "AccessDenied")
         assert assume.message == (
             "MultiFactorAuthentication failed with invalid MFA one time pass code."
         )
+        assert assume.denied_by is None and not assume.allowed
+        row = cross.lab.trail().iloc[assume.trail_index]
+        assert (row["decision"], row["error"]) == ("error", "AccessDenied")
+
+    def test_an_implicit_deny_keeps_its_trail_row(self, cross) -> None:
+        (assume,) = cross.play("no MFA")
+        row = cross.lab.trail().iloc[assume.trail_index]
+        assert (row["decision"], row["principal"]) == ("implicitDeny", cross.richard.arn)
+        assert assume.principal == cross.richard.arn
+        assert assume.resource == cross.cross_account_role
 
     def test_explain_last_does_not_repeat_an_older_decision(self, cross) -> None:
         cross.play("no MFA")
@@ -89,7 +124,7 @@ class TestSameAccountEC2:
     def test_credentials_expire_after_their_duration(self, ec2) -> None:
         # EC2 reports expired STS credentials as RequestExpired (other services: ExpiredToken)
         *_, terminate = ec2.play("GetSessionToken with MFA", mfa_age=129600)
-        assert terminate.error == "RequestExpired"
+        assert (terminate.error, terminate.outcome) == ("RequestExpired", "refused")
         *_, terminate = ec2.play("GetSessionToken with MFA", mfa_age=7200)
         assert terminate.outcome == "allowed"
 

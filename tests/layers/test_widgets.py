@@ -46,21 +46,71 @@ def test_mfa_keys_panel_bool_versus_bool_if_exists() -> None:
         ("long-term access keys", "implicitDeny", "allowed"),  # key absent
         ("GetSessionToken without MFA", "implicitDeny", "implicitDeny"),  # key false
         ("GetSessionToken with MFA", "allowed", "allowed"),  # key true
-        ("AssumeRole with MFA (role session)", "implicitDeny", "implicitDeny"),  # FACTS A.1
-        ("GetFederationToken (federated user)", "implicitDeny", "allowed"),  # key absent
-        ("AssumeRoleWithWebIdentity (role session)", "implicitDeny", "allowed"),  # key absent
+        # docs/aws-behaviour.md, "Lab decisions" D1: a role session carries false
+        ("AssumeRole with MFA", "implicitDeny", "implicitDeny"),
+        ("GetFederationToken", "implicitDeny", "allowed"),  # key absent
     ],
 )
-def test_facts_table_for_allow_statements(
+def test_bool_and_bool_if_exists_for_each_kind_of_credentials(
     credentials: str, bool_: str, bool_if_exists: str
 ) -> None:
+    """IAM User Guide, "Condition operators" (Bool, ...IfExists): a missing key fails Bool
+    and passes BoolIfExists."""
     assert mfa_keys.decide(credentials, "Bool").decision == bool_
     assert mfa_keys.decide(credentials, "BoolIfExists").decision == bool_if_exists
+
+
+def test_the_panel_reads_the_mfa_keys_from_the_computed_table() -> None:
+    from iamlab.scenarios import mfa_context
+
+    for kind in mfa_keys.CREDENTIALS:
+        assert mfa_keys.context_for(kind, 60) == mfa_context.mfa_keys(kind, 60)
+        assert mfa_keys.principal_for(kind) == mfa_context.credential_table()[kind].principal
+    with pytest.raises(ValueError, match="credentials must be one of"):
+        mfa_keys.context_for("a password")
 
 
 def test_mfa_age_limit() -> None:
     assert mfa_keys.decide("GetSessionToken with MFA", "Bool", 3599, 3600)
     assert not mfa_keys.decide("GetSessionToken with MFA", "Bool", 3600, 3600)
+
+
+def test_the_mfa_age_control_puts_the_hour_within_reach() -> None:
+    """The interesting ages are one step each: 59 min passes "age < 3600 s", 61 min fails."""
+    panel = mfa_keys_panel()
+    age = panel.controls["mfa_age"]
+    values = [value for _, value in age.options]
+    assert {0, 3540, 3660, 43200} <= set(values)
+    assert values == sorted(values) and len(values) <= 8
+    table = panel.set(limit_age=True, mfa_age=3540).table
+    assert table.iloc[0, 2] == "allowed"
+    assert panel.set(mfa_age=3660).table.iloc[0, 2] == "denied (implicit)"
+
+
+def test_the_ec2_panel_reaches_an_expired_session_in_one_step() -> None:
+    from iamlab.widgets import same_account_ec2_panel
+
+    panel = same_account_ec2_panel()
+    assert [label for label, _ in panel.controls["mfa_age"].options][-1] == "36 h"
+    view = panel.set(mfa_age=129600)
+    assert set(view.table["outcome"]) == {"refused before any policy"}
+    assert "RequestExpired" in panel.explanation.value
+    assert "refused before any policy" in panel.table.value
+
+
+def test_a_refused_code_is_not_called_a_denial() -> None:
+    panel = cross_account_panel()
+    view = panel.set(mfa="wrong code")
+    assert list(view.table["outcome"]) == ["refused before any policy"]
+    assert "No policy was evaluated" in panel.explanation.value
+    assert "#8250df" in panel.diagram.value  # the refused colour, on the arrow
+
+
+def test_panels_show_a_legend_and_a_diagram_without_its_own() -> None:
+    panel = cross_account_panel()
+    assert any("iamlab-legend" in getattr(w, "value", "") for w in panel.children)
+    assert "call refused before any policy" not in panel.diagram.value  # not twice
+    assert "Cross-account delegation with MFA</text>" not in panel.diagram.value
 
 
 def test_decision_matrix_pivots_and_styles() -> None:

@@ -29,11 +29,21 @@ What the lab does around your handler
   (``params`` are the learner's keyword arguments, after botocore's own
   ``before-parameter-build`` customisations).
 * The caller is **authenticated** before your handler runs (unknown key, wrong
-  secret, expired token all fail with the service's own codes from ``_catalog``),
-  and the credential-scope rules of FACTS A.6 are applied (GetSessionToken
-  credentials without MFA cannot call IAM, and so on).
+  secret, expired token, credentials of a deleted user or role all fail with the
+  service's own codes from ``_catalog``), and the credential-scope rules of
+  ``docs/aws-behaviour.md`` (D6) are applied (GetSessionToken credentials without
+  MFA cannot call IAM, and so on).
+* The input is **validated** against the model's constraints (lengths, patterns,
+  enums, ranges) by :mod:`iamlab.aws.validation`; keep only the service's own rules.
+* The call is **atomic**: raise ``call.error(...)`` (or let any exception escape) at
+  any point and whatever the handler changed is undone (:mod:`iamlab.aws.atomic`).
+  An exception that is not a ``LabError`` is a bug: the learner gets the service's
+  internal error (HTTP 500, "iamlab bug: ...") and the trail records it. Validate
+  before you change state anyway: it keeps handlers easy to read.
+* The lab answers **one call at a time** (a lock around the pipeline), so a handler
+  never sees another call's half-made changes.
 * Your return value is **checked against the operation's output shape** (types,
-  required members); a mismatch is a bug in the handler and raises at once.
+  required members); a mismatch is a bug in the handler (an internal error).
   Return timestamps as aware ``datetime`` (``call.now``), blobs as ``bytes``,
   streaming bodies as ``botocore.response.StreamingBody`` (see ``streaming_body``).
   Do not add ``ResponseMetadata``: the bridge does.
@@ -82,6 +92,10 @@ State
 Keep per-account service state in ``call.account_state(acct).extension("s3")``,
 a dict created on first use and cleared by ``lab.reset()``. Use ``call.lab.ids``
 for deterministic ids and ``call.now`` for times; never wall time or ``random``.
+Reach state only through the account (``acct.users``, ``acct.extension(...)``, ...)
+during the call, never through references kept from an earlier call: that is how
+the undo journal knows what to save. Code that only reads may use
+``acct.raw("roles")`` and saves the journal a copy.
 
 Metadata
 --------

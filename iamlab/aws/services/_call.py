@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .. import authz
+from .. import authz, trail
 from ..context import request_context
 from ..credentials import Caller
 from ..errors import LabError
@@ -105,7 +105,7 @@ class Call:
         d = authz.evaluate(
             self.lab, self.caller, action, resource, ctx, resource_policy, resource_account
         )
-        self.lab._record_decision(self, action, resource, ctx, d)
+        trail.record_decision(self, action, resource, ctx, d)
         outcome = d.decision
         self.checks.append(
             Authorization(action, resource, d, outcome, d.because() if not d else "")

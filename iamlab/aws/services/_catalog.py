@@ -4,8 +4,8 @@ Everything a handler needs to sound like the real service lives here, so a new
 service module only adds a row. Message templates use ``str.format`` fields:
 ``{principal}``, ``{action}``, ``{resource}``, ``{because}``.
 
-Sources: FACTS.md sections 4 and 7 (denials), botocore models (codes), and the
-services' documented authentication errors. Entries marked BELIEVED in comments
+Sources: docs/aws-behaviour.md, "STS" and "Service errors" (denials), botocore models
+(codes), and the services' documented authentication errors. Entries marked BELIEVED in comments
 were not found in a source.
 """
 
@@ -29,6 +29,7 @@ class ServiceSpec(TypedDict):
     unknown_key: ErrorSpec  # access key id not found (or inactive)
     bad_signature: ErrorSpec  # right key id, wrong secret
     expired: ErrorSpec  # temporary credentials past their expiration
+    invalid: str  # code of the input-validation error (iamlab.aws.validation)
     arn: dict[str, str]  # resource type -> ARN template
 
 
@@ -52,6 +53,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "status": 403,
             "message": "The security token included in the request is expired",
         },
+        "invalid": "ValidationError",
         "arn": {
             "assumed-role": "arn:aws:sts::{account}:assumed-role/{role}/{session}",
             "federated-user": "arn:aws:sts::{account}:federated-user/{name}",
@@ -66,6 +68,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "status": 403,
             "message": "The security token included in the request is expired",
         },
+        "invalid": "ValidationError",
         "arn": {
             "root": "arn:aws:iam::{account}:root",
             "user": "arn:aws:iam::{account}:user{path}{name}",
@@ -78,8 +81,9 @@ SERVICES: dict[str, ServiceSpec] = {
         },
     },
     "s3": {
-        # Same-account form (FACTS 7): resource ARN in double quotes. Observed messages
-        # keep "on resource:" ('... s3:PutObject on resource: "arn:aws:s3:::b/k" because ...').
+        # Same-account form (docs/aws-behaviour.md, "Service errors"): resource ARN in
+        # double quotes. Observed messages keep "on resource:"
+        # ('... s3:PutObject on resource: "arn:aws:s3:::b/k" because ...').
         "denied": {
             "code": "AccessDenied",
             "status": 403,
@@ -102,6 +106,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "status": 400,
             "message": "The provided token has expired.",
         },
+        "invalid": "InvalidArgument",
         "arn": {
             "bucket": "arn:aws:s3:::{bucket}",
             "object": "arn:aws:s3:::{bucket}/{key}",
@@ -129,6 +134,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "status": 400,
             "message": "Request has expired.",
         },
+        "invalid": "InvalidParameterValue",
         "arn": {"instance": "arn:aws:ec2:{region}:{account}:instance/{id}"},
     },
     "dynamodb": {
@@ -144,6 +150,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "status": 400,
             "message": "The security token included in the request is expired",
         },
+        "invalid": "ValidationException",
         "arn": {"table": "arn:aws:dynamodb:{region}:{account}:table/{name}"},
     },
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable
@@ -10,9 +13,8 @@ from urllib.parse import quote
 
 from ..errors import LabError
 from ..state import AccountState, Group, ManagedPolicy, Role, User, normalize_path
+from ..validation import coral_error, violation
 from ._call import Call
-
-NAME_RE = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
 
 
 def quoted(document: str) -> str:
@@ -103,34 +105,84 @@ def get_policy(acct: AccountState, arn: str) -> ManagedPolicy:
 
 
 def check_name(value: str, field: str, maximum: int) -> None:
-    """IAM's name rules (botocore checks only the minimum length)."""
+    """A name length IAM enforces beyond its model (the model's own limits, patterns and
+    enums are checked for every call by :mod:`iamlab.aws.validation`)."""
     if len(value) > maximum:
-        raise LabError(
+        raise coral_error(
             "ValidationError",
-            f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
-            f"constraint: Member must have length less than or equal to {maximum}",
-            400,
-        )
-    if not NAME_RE.match(value):
-        raise LabError(
-            "ValidationError",
-            f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
-            r"constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+",
-            400,
+            [violation(field, value, f"Member must have length less than or equal to {maximum}")],
         )
 
 
 def check_path(path: str | None) -> str:
-    """Paths start and end with ``/``."""
-    path = normalize_path(path)
-    if not (path.startswith("/") and path.endswith("/")):
-        raise LabError(
-            "ValidationError",
-            "The specified value for path is invalid. It must begin and end with / and "
-            "contain only alphanumeric characters and/or / characters.",
-            400,
-        )
-    return path
+    """The request's path, ``/`` when omitted (its form is checked against the model)."""
+    return normalize_path(path)
+
+
+def check_tags(tags: list[dict] | None) -> list[dict]:
+    """IAM's tag rules beyond the model: unique keys (case-insensitive) and no ``aws:`` prefix.
+
+    IAM User Guide, "Tagging IAM resources" (tag keys are case-insensitive; ``aws:`` is
+    reserved); the duplicate-key message is IAM's ``InvalidInput`` text.
+    """
+    tags = list(tags or [])
+    seen: set[str] = set()
+    for tag in tags:
+        key = tag["Key"]
+        if key.lower().startswith("aws:"):
+            raise LabError(
+                "InvalidInput",
+                f"User-defined tag keys can't start with 'aws:'. The tag key {key} is reserved "
+                "for AWS use.",
+                400,
+            )
+        if key.lower() in seen:
+            raise LabError(
+                "InvalidInput",
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+                400,
+            )
+        seen.add(key.lower())
+    return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
+
+
+def missing_principal(lab: Any, policy: Any) -> str | None:
+    """The first IAM user or role ARN a trust or resource policy names that does not exist.
+
+    IAM stores such principals as unique ids, so it refuses ones it cannot resolve with
+    ``Invalid principal in policy`` (docs/aws-behaviour.md, "Lab decisions" D9). Accounts,
+    ``*``, services, sessions and federated users are not checked.
+    """
+    for statement in policy.statements:
+        for key in ("Principal", "NotPrincipal"):
+            element = statement.source.get(key)
+            if not isinstance(element, dict):
+                continue
+            values = element.get("AWS", [])
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, str) and not _principal_exists(lab, value):
+                    return value
+    return None
+
+
+_IAM_ENTITY = re.compile(r"arn:aws:iam::(\d{12}):(user|role)(/.*)?/([^/]+)", re.ASCII)
+
+
+def _principal_exists(lab: Any, value: str) -> bool:
+    m = _IAM_ENTITY.fullmatch(value)
+    if m is None:
+        return True
+    acct = lab.accounts.get(m.group(1))
+    if acct is None:
+        return False
+    entity = (acct.user if m.group(2) == "user" else acct.role)(m.group(4))
+    return entity is not None and entity.arn == value
+
+
+def invalid_principal(value: str, code: str = "MalformedPolicyDocument") -> LabError:
+    """IAM's (or, with ``code="MalformedPolicy"``, S3's) error for a principal that does not
+    exist."""
+    return LabError(code, f'Invalid principal in policy: "AWS":"{value}"', 400)
 
 
 def boundary_shape(arn: str | None) -> dict[str, Any]:
@@ -191,7 +243,7 @@ def role_shape(role: Role) -> dict[str, Any]:
     return out
 
 
-def policy_shape(mp: ManagedPolicy, attachments: int) -> dict[str, Any]:
+def policy_shape(mp: ManagedPolicy, attachments: int, boundary_uses: int = 0) -> dict[str, Any]:
     """The IAM ``Policy`` structure."""
     out: dict[str, Any] = {
         "PolicyName": mp.name,
@@ -200,7 +252,7 @@ def policy_shape(mp: ManagedPolicy, attachments: int) -> dict[str, Any]:
         "Path": mp.path,
         "DefaultVersionId": mp.default_version,
         "AttachmentCount": attachments,
-        "PermissionsBoundaryUsageCount": 0,
+        "PermissionsBoundaryUsageCount": boundary_uses,
         "IsAttachable": True,
         "CreateDate": mp.created,
         "UpdateDate": mp.updated,
@@ -221,15 +273,40 @@ def under_path(entities: Iterable[Any], params: dict) -> list[Any]:
     return sorted((e for e in entities if e.path.startswith(prefix)), key=lambda e: e.name.lower())
 
 
-def page(items: list[Any], params: dict, key: str) -> dict[str, Any]:
-    """IAM-style pagination with ``Marker``/``MaxItems`` (marker = index)."""
+_MARKER_KEY = b"iamlab IAM paging marker"
+
+
+def _marker(key: str, start: int) -> str:
+    """An opaque token for the page that starts at ``start`` of the ``key`` listing."""
+    index = start.to_bytes(4, "big")
+    mac = hmac.new(_MARKER_KEY, key.encode() + index, hashlib.sha256).digest()[:12]
+    return base64.b64encode(index + mac).decode()
+
+
+def _marker_start(key: str, marker: str) -> int:
+    """The index a marker from :func:`_marker` points to; ``InvalidInput`` for any other."""
     try:
-        start = int(params.get("Marker") or 0)
-    except ValueError:
-        raise LabError("InvalidInput", "Invalid Marker.", 400) from None
+        raw = base64.b64decode(marker.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raw = b""
+    if len(raw) == 16:
+        start = int.from_bytes(raw[:4], "big")
+        if hmac.compare_digest(_marker(key, start), marker):
+            return start
+    raise LabError("InvalidInput", "Invalid Marker.", 400)
+
+
+def page(items: list[Any], params: dict, key: str) -> dict[str, Any]:
+    """IAM-style pagination with ``Marker``/``MaxItems``.
+
+    Markers are opaque: only one this listing returned is accepted (an invented or
+    edited one is ``InvalidInput``, as in IAM).
+    """
+    marker = params.get("Marker")
+    start = 0 if marker is None else _marker_start(key, marker)
     size = params.get("MaxItems") or 100
     chunk = items[start : start + size]
     out: dict[str, Any] = {key: chunk, "IsTruncated": start + size < len(items)}
     if out["IsTruncated"]:
-        out["Marker"] = str(start + size)
+        out["Marker"] = _marker(key, start + size)
     return out

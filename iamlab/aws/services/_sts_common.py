@@ -19,6 +19,7 @@ MFA_UNKNOWN = (
     "Please verify your MFA serial number is valid and associated with this user."
 )
 MFA_INVALID = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+MFA_REUSED = "the code was right but had already been accepted once; each code works only once"
 MAX_SESSION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 CHAINING = (
     "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
@@ -54,7 +55,9 @@ def check_mfa(call: Call, serial: str | None, code: str | None) -> bool:
     ):
         raise LabError("AccessDenied", MFA_UNKNOWN, 403)
     if not device.accept(code, call.now):
-        raise LabError("AccessDenied", MFA_INVALID, 403)
+        # AWS words a wrong code and a reused one alike; the trail tells them apart
+        reused = device.was_used(code, call.now)
+        raise LabError("AccessDenied", MFA_INVALID, 403, note=MFA_REUSED if reused else "")
     return True
 
 
@@ -98,7 +101,7 @@ def session_policies(
             size += len(text)
     acct = call.lab.accounts.get(policy_account)
     for arn in arns:
-        if acct is None or arn not in acct.policies:
+        if acct is None or arn not in acct.raw("policies"):
             raise LabError(
                 "MalformedPolicyDocument", f"Policy {arn} does not exist or is not attachable.", 400
             )

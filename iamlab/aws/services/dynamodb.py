@@ -4,7 +4,7 @@ Tables belong to the caller's account and region: a session of account A's role 
 in account A. Every operation is authorized as ``dynamodb:<Operation>`` on
 ``arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`` (ListTables on ``*``) *before* the
 table is looked up, so a caller without permission cannot probe table names.
-Denials raise ``AccessDeniedException`` with HTTP 400 (FACTS 7).
+Denials raise ``AccessDeniedException`` with HTTP 400 (docs/aws-behaviour.md, "Service errors").
 
 Items travel in DynamoDB's AttributeValue wire shape (``{"title": {"S": "Dune"}}``),
 which the low-level boto3 client passes through unchanged. Tables are ``ACTIVE`` as
@@ -20,11 +20,13 @@ import base64
 import copy
 import json
 import math
+import re
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import LabError
+from ..validation import coral_error, violation
 from ._call import Call
 from ._catalog import spec
 from ._registry import operation
@@ -33,6 +35,15 @@ Table = dict[str, Any]
 Item = dict[str, dict[str, Any]]
 
 INVALID = "One or more parameter values were invalid: "
+EXACTLY_ONE = "must contain exactly one of the supported datatypes"
+ATTRIBUTE_TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
+SETS = {"SS": "string", "NS": "number", "BS": "binary"}
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+MAX_NUMBER = Decimal("9.9999999999999999999999999999999999999E+125")
+MIN_NUMBER = Decimal("1E-130")
+EXACT = Context(prec=60, Emax=999, Emin=-999)  # room for every DynamoDB number, no rounding
+TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+", re.ASCII)
+MAX_ITEM_BYTES = 400 * 1024  # Developer Guide, "Item size"
 NOT_FOUND = "Requested resource not found"
 KEY_MISMATCH = "The provided key element does not match the schema"
 UNSUPPORTED = (
@@ -73,10 +84,135 @@ def _refuse_unsupported(call: Call, params: dict) -> None:
         )
 
 
+def check_table_name(name: str, allow_arn: bool = True) -> None:
+    """Table names are 3 to 255 of ``a-z A-Z 0-9 _ - .`` (DynamoDB Developer Guide, "Naming
+    rules"; the model now types ``TableName`` as name-or-ARN, so the service checks it).
+    Operations on an existing table also accept its ARN."""
+    if allow_arn and name.startswith("arn:"):
+        return
+    found = []
+    if len(name) > 255:
+        found.append(
+            violation("TableName", name, "Member must have length less than or equal to 255")
+        )
+    if len(name) < 3:
+        found.append(
+            violation("TableName", name, "Member must have length greater than or equal to 3")
+        )
+    if not TABLE_NAME.fullmatch(name):
+        found.append(
+            violation(
+                "TableName", name, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+            )
+        )
+    if found:
+        raise coral_error("ValidationException", found)
+
+
+def _number(text: Any) -> Decimal:
+    """A DynamoDB number: decimal text, at most 38 significant digits, magnitude between
+    1E-130 and 9.9999999999999999999999999999999999999E+125 (Developer Guide, "Data types")."""
+    if not isinstance(text, str) or not NUMBER.fullmatch(text):
+        raise LabError(
+            "ValidationException",
+            f"The parameter cannot be converted to a numeric value: {text}",
+            400,
+        )
+    value = Decimal(text)
+    if value.is_zero():
+        return value
+    digits = value.normalize(EXACT).as_tuple().digits
+    if len(digits) > 38:
+        raise LabError(
+            "ValidationException",
+            "Attempting to store more than 38 significant digits in a Number",
+            400,
+        )
+    if value.copy_abs() > MAX_NUMBER:
+        raise LabError(
+            "ValidationException",
+            "Number overflow. Attempting to store a number with magnitude larger than "
+            "supported range",
+            400,
+        )
+    if value.copy_abs() < MIN_NUMBER:
+        raise LabError(
+            "ValidationException",
+            "Number underflow. Attempting to store a number with magnitude smaller than "
+            "supported range",
+            400,
+        )
+    return value
+
+
+def _blob(value: Any) -> bytes:
+    """A ``B`` value as bytes (boto3 also accepts str, sent as UTF-8)."""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+def check_value(call: Call, value: Any) -> dict[str, Any]:
+    """Validate one AttributeValue; return it with blobs as bytes.
+
+    Exactly one data type; ``N`` is a number; sets are non-empty without duplicates;
+    ``NULL`` is true. Each failure is DynamoDB's ``ValidationException`` with its text.
+    """
+    given = [t for t in ATTRIBUTE_TYPES if isinstance(value, dict) and t in value]
+    if not given:
+        call.error("ValidationException", f"Supplied AttributeValue is empty, {EXACTLY_ONE}")
+    if len(given) > 1:
+        call.error(
+            "ValidationException",
+            f"Supplied AttributeValue has more than one datatypes set, {EXACTLY_ONE}",
+        )
+    kind = given[0]
+    v = value[kind]
+    if kind == "N":
+        _number(v)
+    elif kind == "B":
+        v = _blob(v)
+    elif kind == "NULL" and v is not True:
+        call.error(
+            "ValidationException",
+            f"{INVALID}Null attribute value types must have the value of true",
+        )
+    elif kind in SETS:
+        if not v:
+            call.error("ValidationException", f"{INVALID}An {SETS[kind]} set  may not be empty")
+        if kind == "BS":
+            v = [_blob(x) for x in v]
+        identity = [_number(x).normalize(EXACT) for x in v] if kind == "NS" else list(v)
+        if len(set(identity)) != len(identity):
+            shown = ", ".join(
+                base64.b64encode(x).decode() if isinstance(x, bytes) else str(x) for x in v
+            )
+            call.error(
+                "ValidationException", f"{INVALID}Input collection [{shown}] contains duplicates."
+            )
+    elif kind == "L":
+        v = [check_value(call, x) for x in v]
+    elif kind == "M":
+        v = {k: check_value(call, x) for k, x in v.items()}
+    return {kind: v}
+
+
+def check_item(call: Call, item: Item) -> Item:
+    """Validate every AttributeValue of an item or key (blobs come back as bytes)."""
+    return {name: check_value(call, value) for name, value in item.items()}
+
+
 def _authorized_table(call: Call, params: dict, missing: str = NOT_FOUND) -> Table:
-    """Authorize ``dynamodb:<Operation>`` on the table, then find it."""
+    """Validate the request (table name, every AttributeValue, item size), authorize
+    ``dynamodb:<Operation>`` on the table, then find it."""
     _refuse_unsupported(call, params)
     name = params["TableName"]
+    check_table_name(name)
+    for member in ("Item", "Key", "ExclusiveStartKey"):
+        if params.get(member) is not None:
+            checked = check_item(call, params[member])
+            if member == "Item" and _item_size(checked) > MAX_ITEM_BYTES:
+                call.error("ValidationException", "Item size has exceeded the maximum allowed size")
+    for value in (params.get("ExpressionAttributeValues") or {}).values():
+        check_value(call, value)
     call.authorize(f"dynamodb:{call.operation}", table_arn(call, name))
     table = _tables(call).get(name)
     if table is None:
@@ -90,10 +226,10 @@ def _size(value: dict[str, Any]) -> int:
     sizes = {
         "S": lambda: len(v.encode()),
         "N": lambda: len(v.strip("-").replace(".", "").lstrip("0")) // 2 + 1,
-        "B": lambda: len(v),
+        "B": lambda: len(_blob(v)),
         "SS": lambda: sum(len(x.encode()) for x in v),
         "NS": lambda: sum(_size({"N": x}) for x in v),
-        "BS": lambda: sum(len(x) for x in v),
+        "BS": lambda: sum(len(_blob(x)) for x in v),
         "L": lambda: 3 + sum(1 + _size(x) for x in v),
         "M": lambda: 3 + sum(len(k.encode()) + 1 + _size(x) for k, x in v.items()),
     }
@@ -106,9 +242,9 @@ def _item_size(item: Item) -> int:
 
 def _key_part(kind: str, value: Any) -> str:
     if kind == "N":
-        return str(Decimal(value).normalize())
+        return str(Decimal(value).normalize(EXACT))
     if kind == "B":
-        return base64.b64encode(value).decode()
+        return base64.b64encode(_blob(value)).decode()
     return value
 
 
@@ -280,6 +416,7 @@ def _description(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
 def create_table(call: Call, params: dict) -> dict:
     """Create a table in the caller's account (``ACTIVE`` at once)."""
     _refuse_unsupported(call, params)
+    check_table_name(params["TableName"], allow_arn=False)
     _check_schema(call, params)
     mode, throughput = _throughput(call, params)
     name = params["TableName"]
@@ -344,7 +481,7 @@ def put_item(call: Call, params: dict) -> dict:
     """Create or replace an item."""
     table = _authorized_table(call, params)
     returns = _return_values(call, params)
-    item = _copy(params["Item"])
+    item = _copy(check_item(call, params["Item"]))
     key = _key_of(call, table, item, exact=False)
     old = table["items"].get(key)
     table["items"][key] = item

@@ -10,10 +10,11 @@ from typing import Any
 
 from ..errors import LabError
 from ..state import Group, User
+from ..validation import coral_error, violation
 from ._call import Call
 from ._iam_common import (
-    check_name,
     check_path,
+    check_tags,
     exists,
     get_group,
     get_user,
@@ -28,6 +29,7 @@ from ._iam_common import (
 from ._registry import operation
 
 MAX_KEYS = 2
+KEY_STATUSES = ("Active", "Inactive")  # what UpdateAccessKey may set
 
 
 # ---- users ------------------------------------------------------------------------
@@ -36,23 +38,25 @@ def create_user(call: Call, params: dict) -> dict:
     """Create an IAM user."""
     acct = call.account_state()
     name = params["UserName"]
-    check_name(name, "userName", 64)
     path = check_path(params.get("Path"))
     call.authorize("iam:CreateUser", acct.arn("user", path, name))
+    tags = check_tags(params.get("Tags"))
     if acct.user(name):
         raise exists("User", name)
+    boundary = None
+    if params.get("PermissionsBoundary"):
+        from .iam_policies import boundary_policy
+
+        boundary = boundary_policy(acct, params["PermissionsBoundary"]).arn
     user = User(
         name,
         path,
         call.lab.ids.unique_id("user"),
         acct.arn("user", path, name),
         call.now,
-        tags=list(params.get("Tags", [])),
+        tags=tags,
+        boundary=boundary,
     )
-    if params.get("PermissionsBoundary"):
-        from .iam_policies import boundary_policy
-
-        user.boundary = boundary_policy(acct, params["PermissionsBoundary"]).arn
     acct.users[name.lower()] = user
     return {"User": user_shape(user)}
 
@@ -127,7 +131,6 @@ def create_group(call: Call, params: dict) -> dict:
     """Create a group."""
     acct = call.account_state()
     name = params["GroupName"]
-    check_name(name, "groupName", 128)
     path = check_path(params.get("Path"))
     call.authorize("iam:CreateGroup", acct.arn("group", path, name))
     if acct.group(name):
@@ -274,9 +277,25 @@ def _find_key(call: Call, params: dict, action: str) -> Any:
 
 @operation("iam", "UpdateAccessKey")
 def update_access_key(call: Call, params: dict) -> dict:
-    """Make a key Active or Inactive (inactive keys fail with InvalidClientTokenId)."""
+    """Make a key Active or Inactive (inactive keys fail with InvalidClientTokenId).
+
+    The model's status enum also lists ``Expired`` (a state IAM reports, not one a caller
+    sets); the lab refuses it with the enum message of the two settable values.
+    """
+    status = params["Status"]
+    if status not in KEY_STATUSES:
+        raise coral_error(
+            "ValidationError",
+            [
+                violation(
+                    "Status",
+                    status,
+                    f"Member must satisfy enum value set: [{', '.join(KEY_STATUSES)}]",
+                )
+            ],
+        )
     _, key = _find_key(call, params, "iam:UpdateAccessKey")
-    key.status = params["Status"]
+    key.status = status
     return {}
 
 

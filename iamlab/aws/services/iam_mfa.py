@@ -1,10 +1,16 @@
 """IAM virtual MFA devices: create, enable (two consecutive codes), resync, deactivate,
-delete, list. Codes follow FACTS A.2 (see :mod:`iamlab.aws.mfa`)."""
+delete, list.
+
+Codes follow ``docs/aws-behaviour.md``, "Lab decisions" D2 (see :mod:`iamlab.aws.mfa`).
+Enabling or deactivating a device for oneself follows the fix of security bulletin
+AWS-2023-001 (D8): see :func:`check_own_device_change`.
+"""
 
 from __future__ import annotations
 
 from ..errors import LabError
 from ..mfa import MfaDevice, otpauth_uri, qr_png
+from ..state import AccountState, User
 from ._call import Call
 from ._iam_common import (
     check_name,
@@ -19,6 +25,45 @@ from ._registry import operation
 
 MAX_DEVICES = 8  # per user (IAM quotas)
 INVALID_CODE = "Authentication code for device is not valid."
+
+# AWS's exact code and text for this refusal are not documented (docs/aws-behaviour.md,
+# "Lab decisions" D8): the lab answers AccessDenied with a message naming the rule.
+OWN_DEVICE_BECAUSE = (
+    "because the user already has an MFA device and the request was not authenticated "
+    "with MFA: call GetSessionToken with an existing MFA device first "
+    "(AWS security bulletin AWS-2023-001)"
+)
+
+
+def check_own_device_change(call: Call, acct: AccountState, user: User, action: str) -> None:
+    """Refuse ``action`` (EnableMFADevice, DeactivateMFADevice) by an IAM user on their own
+    MFA devices with long-term keys once they have a device (AWS-2023-001, fixed 2023-04-21).
+
+    They must first get MFA-authenticated credentials with GetSessionToken and an
+    existing device. The first device can be enabled with long-term keys; other
+    principals (an administrator, root) are not concerned; policies apply as always
+    (this check runs after ``call.authorize``). ``Lab(mfa_device_rule="2022")`` replays
+    2022-11-16 to 2023-04-21, when AWS allowed it.
+    """
+    c = call.caller
+    if call.lab.mfa_device_rule == "2022" or c.kind != "user":
+        return
+    if c.account != acct.account_id or c.userid != user.unique_id:
+        return  # acting on another user
+    if c.session is not None and c.session.mfa_present:
+        return  # GetSessionToken credentials with MFA
+    if not acct.devices_of(user.name):
+        return  # the first device
+    call.deny(
+        action,
+        user.arn,
+        OWN_DEVICE_BECAUSE,
+        reason=(
+            f"{user.name} already has an MFA device, so changing their own devices needs "
+            "MFA-authenticated credentials (GetSessionToken with an existing device); "
+            "AWS-2023-001"
+        ),
+    )
 
 
 def _device(call: Call, serial: str) -> MfaDevice:
@@ -45,13 +90,11 @@ def create_virtual_mfa_device(call: Call, params: dict) -> dict:
     device = MfaDevice(serial, name, path, acct.account_id, seed, call.now)
     acct.mfa_devices[serial] = device
     account_name = call.caller.username or acct.account_id
-    return {
-        "VirtualMFADevice": {
-            "SerialNumber": serial,
-            "Base32StringSeed": seed.encode(),
-            "QRCodePNG": qr_png(otpauth_uri(name, account_name, seed)),
-        }
-    }
+    out = {"SerialNumber": serial, "Base32StringSeed": seed.encode()}
+    png = qr_png(otpauth_uri(name, account_name, seed))
+    if png is not None:  # segno (the ``lab`` extra) draws it
+        out["QRCodePNG"] = png
+    return {"VirtualMFADevice": out}
 
 
 @operation("iam", "EnableMFADevice")
@@ -61,6 +104,7 @@ def enable_mfa_device(call: Call, params: dict) -> dict:
     name = params["UserName"]
     call.authorize("iam:EnableMFADevice", user_arn(acct, name))
     user = get_user(acct, name)
+    check_own_device_change(call, acct, user, "iam:EnableMFADevice")
     device = _device(call, params["SerialNumber"])
     if device.assigned:
         raise LabError("EntityAlreadyExists", "MFA device is already in use.", 409)
@@ -103,6 +147,7 @@ def deactivate_mfa_device(call: Call, params: dict) -> dict:
     name = target_user_name(call, params)
     call.authorize("iam:DeactivateMFADevice", user_arn(acct, name))
     user = get_user(acct, name)
+    check_own_device_change(call, acct, user, "iam:DeactivateMFADevice")
     device = _device(call, params["SerialNumber"])
     if device.user != user.name.lower():
         raise LabError(

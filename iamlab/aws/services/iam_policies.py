@@ -14,8 +14,8 @@ from ..errors import LabError
 from ..state import AccountState, ManagedPolicy, PolicyVersion, Principal, StoredPolicy
 from ._call import Call
 from ._iam_common import (
-    check_name,
     check_path,
+    check_tags,
     get_group,
     get_policy,
     get_role,
@@ -54,6 +54,8 @@ def _size(document: str) -> int:
 
 
 def _check_size(size: int, limit: int, what: str) -> None:
+    """IAM's inline-policy quota error ("Maximum policy size of 2048 bytes exceeded for user
+    Ana.")."""
     if size > limit:
         raise LabError(
             "LimitExceeded",
@@ -62,10 +64,25 @@ def _check_size(size: int, limit: int, what: str) -> None:
         )
 
 
+def _check_managed_size(document: str) -> None:
+    """IAM's managed-policy quota error ("Cannot exceed quota for PolicySize: 6144")."""
+    if _size(document) > MANAGED_LIMIT:
+        raise LabError("LimitExceeded", f"Cannot exceed quota for PolicySize: {MANAGED_LIMIT}", 409)
+
+
 def attachment_count(acct: AccountState, arn: str) -> int:
     """How many users, groups and roles have ``arn`` attached."""
     entities = (*acct.users.values(), *acct.groups.values(), *acct.roles.values())
     return sum(1 for e in entities if arn in e.attached)
+
+
+def boundary_count(acct: AccountState, arn: str) -> int:
+    """How many users and roles use ``arn`` as their permissions boundary."""
+    return sum(1 for e in (*acct.users.values(), *acct.roles.values()) if e.boundary == arn)
+
+
+def _shape(acct: AccountState, mp: ManagedPolicy) -> dict[str, Any]:
+    return policy_shape(mp, attachment_count(acct, mp.arn), boundary_count(acct, mp.arn))
 
 
 def boundary_policy(acct: AccountState, arn: str) -> ManagedPolicy:
@@ -83,7 +100,6 @@ def _register_inline(kind: str) -> None:
     def put(call: Call, params: dict) -> dict:
         _, entity = _entity(call, params, kind, f"iam:Put{kind}Policy")
         name = params["PolicyName"]
-        check_name(name, "policyName", 128)
         document = params["PolicyDocument"]
         parsed = parse(document, "identity", f"{lower}/{entity.name}: {name}")
         others = sum(_size(p.document) for n, p in entity.inline.items() if n != name)
@@ -202,10 +218,10 @@ def create_policy(call: Call, params: dict) -> dict:
     """A customer-managed policy (version v1, default)."""
     acct = call.account_state()
     name = params["PolicyName"]
-    check_name(name, "policyName", 128)
     path = check_path(params.get("Path"))
     arn = acct.arn("policy", path, name)
     call.authorize("iam:CreatePolicy", arn)
+    check_tags(params.get("Tags"))
     if any(mp.name.lower() == name.lower() for mp in acct.policies.values()):
         raise LabError(
             "EntityAlreadyExists",
@@ -213,7 +229,7 @@ def create_policy(call: Call, params: dict) -> dict:
             409,
         )
     document = params["PolicyDocument"]
-    _check_size(_size(document), MANAGED_LIMIT, f"policy {name}")
+    _check_managed_size(document)
     parsed = parse(document, "identity", f"policy/{name} (v1)")
     now = call.now
     mp = ManagedPolicy(
@@ -230,7 +246,7 @@ def get_policy_op(call: Call, params: dict) -> dict:
     acct = call.account_state()
     call.authorize("iam:GetPolicy", params["PolicyArn"])
     mp = get_policy(acct, params["PolicyArn"])
-    return {"Policy": policy_shape(mp, attachment_count(acct, mp.arn))}
+    return {"Policy": _shape(acct, mp)}
 
 
 @operation("iam", "ListPolicies")
@@ -241,7 +257,7 @@ def list_policies(call: Call, params: dict) -> dict:
     if params.get("Scope") == "AWS":
         return page([], params, "Policies")
     items = under_path(acct.policies.values(), params)
-    shapes = [policy_shape(mp, attachment_count(acct, mp.arn)) for mp in items]
+    shapes = [_shape(acct, mp) for mp in items]
     if params.get("OnlyAttached"):
         shapes = [s for s in shapes if s["AttachmentCount"]]
     return page(shapes, params, "Policies")
@@ -289,7 +305,7 @@ def create_policy_version(call: Call, params: dict) -> dict:
             409,
         )
     document = params["PolicyDocument"]
-    _check_size(_size(document), MANAGED_LIMIT, f"policy {mp.name}")
+    _check_managed_size(document)
     vid = f"v{mp.next_version}"
     parsed = parse(document, "identity", f"policy/{mp.name} ({vid})")
     mp.next_version += 1
@@ -338,7 +354,9 @@ def delete_policy(call: Call, params: dict) -> dict:
     acct = call.account_state()
     call.authorize("iam:DeletePolicy", params["PolicyArn"])
     mp = get_policy(acct, params["PolicyArn"])
-    if attachment_count(acct, mp.arn):
+    if attachment_count(acct, mp.arn) or boundary_count(acct, mp.arn):
+        # IAM API reference, DeletePolicy: detach it from every user, group and role first;
+        # a policy in use as a permissions boundary is in use too.
         raise LabError("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
     if len(mp.versions) > 1:
         raise LabError(
@@ -353,26 +371,39 @@ def delete_policy(call: Call, params: dict) -> dict:
 
 @operation("iam", "ListEntitiesForPolicy")
 def list_entities_for_policy(call: Call, params: dict) -> dict:
-    """Who has a policy attached."""
+    """Who uses a policy: attached (``PermissionsPolicy``), as a permissions boundary
+    (``PermissionsBoundary``) or, without ``PolicyUsageFilter``, either way."""
     acct = call.account_state()
     arn = params["PolicyArn"]
     call.authorize("iam:ListEntitiesForPolicy", arn)
     get_policy(acct, arn)
+    usage = params.get("PolicyUsageFilter")
+    kinds = params.get("EntityFilter")
+    prefix = params.get("PathPrefix", "/")
+
+    def uses(entity: Any) -> bool:
+        attached = usage != "PermissionsBoundary" and arn in entity.attached
+        bounded = usage != "PermissionsPolicy" and getattr(entity, "boundary", None) == arn
+        return (attached or bounded) and entity.path.startswith(prefix)
+
+    def wanted(kind: str) -> bool:
+        return kinds in (None, kind)
+
     return {
         "PolicyUsers": [
             {"UserName": u.name, "UserId": u.unique_id}
             for u in acct.users.values()
-            if arn in u.attached
+            if wanted("User") and uses(u)
         ],
         "PolicyGroups": [
             {"GroupName": g.name, "GroupId": g.unique_id}
             for g in acct.groups.values()
-            if arn in g.attached
+            if wanted("Group") and uses(g)
         ],
         "PolicyRoles": [
             {"RoleName": r.name, "RoleId": r.unique_id}
             for r in acct.roles.values()
-            if arn in r.attached
+            if wanted("Role") and uses(r)
         ],
         "IsTruncated": False,
     }

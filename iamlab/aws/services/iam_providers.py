@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import LabError
 from ..state import IdentityProvider
 from ._call import Call
+from ._iam_common import check_tags
 from ._registry import operation
 
 
@@ -20,6 +21,7 @@ def create_oidc_provider(call: Call, params: dict) -> dict:
     name = provider_name(params["Url"])
     arn = f"arn:aws:iam::{acct.account_id}:oidc-provider/{name}"
     call.authorize("iam:CreateOpenIDConnectProvider", arn)
+    check_tags(params.get("Tags"))
     if arn in acct.providers:
         raise LabError(
             "EntityAlreadyExists", f"Provider with url {params['Url']} already exists.", 409

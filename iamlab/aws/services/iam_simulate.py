@@ -2,7 +2,7 @@
 
 The decisions come from the policy engine (:mod:`iamlab.policy.evaluation`); this
 module turns the request into the engine's inputs and the engine's decisions into
-IAM's ``EvaluationResults`` (FACTS section 6, botocore's IAM model):
+IAM's ``EvaluationResults`` (docs/aws-behaviour.md, "IAM"; botocore's IAM model):
 
 * one result per action; ``ResourceArns`` default to ``*``.  With specific ARNs the
   per-resource decisions are in ``ResourceSpecificResults`` and the top level holds the
@@ -42,9 +42,14 @@ from ._registry import operation
 # SourcePolicyType of policies passed in PolicyInputList: AWS answers "IAM Policy"
 # (observed in real responses, though the botocore enum does not list it).
 INPUT_TYPE = "IAM Policy"
-_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
-_CALLER = re.compile(r"^arn:aws:iam::(\d{12}):(user|group|role)(/[\w+=,.@/-]*)?/([\w+=,.@-]+)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+# matched with fullmatch: a trailing newline is part of the value, not an end of line
+_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+")
+_CALLER = re.compile(
+    r"arn:aws:iam::(\d{12}):(user|group|role)(/[\w+=,.@/-]*)?/([\w+=,.@-]+)", re.ASCII
+)
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?", re.ASCII
+)
 _RANK = {ALLOWED: 0, IMPLICIT_DENY: 1, EXPLICIT_DENY: 2}
 _ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 
@@ -174,7 +179,7 @@ def _context(entries: list[dict]) -> dict[str, Any]:
             raise invalid("ContextKeyName is required in each ContextEntry.")
         values = [str(v) for v in entry.get("ContextKeyValues", [])]
         if not values:
-            continue  # the simulator ignores empty context values (FACTS 6)
+            continue  # the simulator ignores empty context values (docs/aws-behaviour.md, "IAM")
         kind = entry.get("ContextKeyType") or ("string" if len(values) == 1 else "stringList")
         base = kind[:-4] if kind.endswith("List") else kind
         if base == kind and len(values) > 1:
@@ -196,7 +201,7 @@ def _typed(name: str, kind: str, value: str) -> str:
         ok = value.lower() in ("true", "false")
         value = value.lower()
     elif kind == "date":
-        ok = bool(_DATE.match(value)) or value.isdigit()
+        ok = bool(_DATE.fullmatch(value)) or (value.isascii() and value.isdigit())
     elif kind == "ip":
         try:
             ipaddress.ip_network(value, strict=False)
@@ -219,7 +224,7 @@ def _actions(params: dict) -> list[str]:
     for name in names:
         if "*" in name or "?" in name:
             raise invalid(f"Action names cannot contain wildcards: {name}")
-        if not _ACTION.match(name):
+        if not _ACTION.fullmatch(name):
             raise invalid(f"Invalid action name {name}; use service:Action, e.g. iam:CreateUser.")
     return names
 
@@ -228,7 +233,7 @@ def _caller_arn(arn: str | None) -> EngineCaller | None:
     """The simulated caller: an IAM user, group or role (never a session or service)."""
     if arn is None:
         return None
-    m = _CALLER.match(arn)
+    m = _CALLER.fullmatch(arn)
     if m is None:
         raise invalid(
             f"Invalid CallerArn {arn}: the simulated caller must be an IAM user, group or "
@@ -353,7 +358,7 @@ def simulate(
     actions = _actions(params)
     resources = list(params.get("ResourceArns") or ["*"])
     context = _context(params.get("ContextEntries", []))
-    owner = params.get("ResourceOwner") or (caller.account if caller else call.account)
+    owner: str = params.get("ResourceOwner") or (caller and caller.account) or call.account
     if inputs.resource_policy is not None and caller is None:
         raise invalid("CallerArn is required when you include a ResourcePolicy.")
     results = []
@@ -402,7 +407,7 @@ def simulate_custom_policy(call: Call, params: dict) -> dict:
 
 
 def _entity(acct: AccountState, arn: str) -> tuple[str, Principal]:
-    m = _CALLER.match(arn)
+    m = _CALLER.fullmatch(arn)
     if m is None:
         raise invalid(
             f"Invalid PolicySourceArn {arn}: it must be the ARN of an IAM user, group or role."

@@ -3,14 +3,15 @@
 Each operation is authorized with the IAM action S3 uses (``s3:PutObject``...) on
 ``arn:aws:s3:::BUCKET`` or ``arn:aws:s3:::BUCKET/KEY``, with the bucket's policy as
 the resource-based policy and the **bucket owner's account** as the resource's
-account: a caller from another account needs both sides to allow (FACTS 3).
+account: a caller from another account needs both sides to allow (docs/aws-behaviour.md,
+"Policy evaluation").
 
-Denials (FACTS 7): a same-account request gets S3's enhanced message
-``User: ARN is not authorized to perform: ACTION on resource: "ARN" because ...``
+Denials (docs/aws-behaviour.md, "Service errors"): a same-account request gets S3's
+enhanced message ``User: ARN is not authorized to perform: ACTION on resource: "ARN" because ...``
 (``_catalog``). A cross-account request gets the legacy plain ``Access Denied``:
 S3 documents the enhanced context only for requests from the bucket owner's own
-account or organization, and the lab has no organizations (BELIEVED, FACTS open
-question 11). The trail keeps the full reason either way.
+account or organization, and the lab has no organizations (BELIEVED; docs/aws-behaviour.md,
+"S3"). The trail keeps the full reason either way.
 
 State: ``account_state(owner).extension("s3")["buckets"][name]`` is a bucket dict;
 bucket names are unique across the whole lab, as in an AWS partition.
@@ -56,9 +57,18 @@ ALREADY_YOURS = (
 NOT_EMPTY = ("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
 INVALID_NAME = ("InvalidBucketName", "The specified bucket is not valid.", 400)
 PLAIN_DENIED = ("AccessDenied", "Access Denied", 403)
+# S3 API reference, "Error responses": KeyTooLongError, "Your key is too long."
+KEY_TOO_LONG = ("KeyTooLongError", "Your key is too long.", 400)
+MAX_KEY_BYTES = 1024  # S3 User Guide, "Naming Amazon S3 objects": UTF-8 bytes
+# S3 User Guide, "Adding a bucket policy": bucket policies are limited to 20 KB. Measured
+# without whitespace (as IAM measures policies); the code and message are the lab's
+# reading (docs/aws-behaviour.md, "S3").
+MAX_POLICY_BYTES = 20 * 1024
+POLICY_TOO_LARGE = ("PolicyTooLarge", "Policy exceeds the maximum allowed document size.", 400)
+INVALID_RESOURCE = ("MalformedPolicy", "Policy has invalid resource", 400)
 
 # Bucket naming rules for general purpose buckets (S3 User Guide, "Bucket naming rules").
-_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")  # fullmatch: no trailing newline
 _BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 
@@ -76,7 +86,7 @@ def object_arn(bucket: str, key: str) -> str:
 
 def valid_bucket_name(name: str) -> bool:
     """True if ``name`` follows S3's naming rules for general purpose buckets."""
-    if not _NAME.match(name) or ".." in name:
+    if not _NAME.fullmatch(name) or ".." in name:
         return False
     if name.startswith(_BAD_PREFIXES) or name.endswith(_BAD_SUFFIXES):
         return False
@@ -267,21 +277,41 @@ def _policy_call(call: Call, action: str, params: dict) -> Bucket:
     return bucket
 
 
-def _parse_bucket_policy(text: str, bucket: str) -> Any:
+def _parse_bucket_policy(call: Call, text: str, bucket: str) -> Any:
+    """Parse and check a bucket policy; S3's ``MalformedPolicy`` (or ``PolicyTooLarge``).
+
+    A bucket policy may name only its own bucket and the objects in it (S3 User Guide,
+    "Bucket policies": "Policy has invalid resource" otherwise, ``"*"`` included) and, like
+    every resource policy, only IAM users and roles that exist (docs/aws-behaviour.md,
+    "Lab decisions" D9).
+    """
     from iamlab.policy import PolicyError, parse_policy
 
+    from ._iam_common import invalid_principal, missing_principal
+
+    if sum(len(ch.encode()) for ch in text if not ch.isspace()) > MAX_POLICY_BYTES:
+        raise _fail(POLICY_TOO_LARGE)
     try:
-        return parse_policy(text, kind="resource", name=f"bucket policy of {bucket}")
+        parsed = parse_policy(text, kind="resource", name=f"bucket policy of {bucket}")
     except PolicyError as exc:
         raise LabError("MalformedPolicy", exc.message, 400) from None
+    own = bucket_arn(bucket)
+    for statement in parsed.statements:
+        items = statement.resources.items if statement.resources is not None else ()
+        if any(r != own and not r.startswith(own + "/") for r in items):
+            raise _fail(INVALID_RESOURCE)
+    ghost = missing_principal(call.lab, parsed)
+    if ghost is not None:
+        raise invalid_principal(ghost, "MalformedPolicy")
+    return parsed
 
 
 @operation("s3", "PutBucketPolicy")
 def put_bucket_policy(call: Call, params: dict) -> dict:
-    """Attach a bucket policy (validated as a resource-based policy)."""
+    """Attach a bucket policy (validated as a resource-based policy for this bucket)."""
     bucket = _policy_call(call, "s3:PutBucketPolicy", params)
     text = params["Policy"]
-    parsed = _parse_bucket_policy(text, bucket["name"])
+    parsed = _parse_bucket_policy(call, text, bucket["name"])
     bucket["policy"] = {"text": text, "parsed": parsed}
     return {}
 
@@ -304,11 +334,19 @@ def delete_bucket_policy(call: Call, params: dict) -> dict:
 
 
 # ---- objects ----------------------------------------------------------------------
+def _object_key(params: dict, head: bool = False) -> str:
+    """The request's object key, at most 1,024 bytes of UTF-8 (``KeyTooLongError``)."""
+    key = params["Key"]
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise LabError("400", "Bad Request", 400) if head else _fail(KEY_TOO_LONG)
+    return key
+
+
 @operation("s3", "PutObject")
 def put_object(call: Call, params: dict) -> dict:
     """Store an object (replacing any object with the same key)."""
+    key = _object_key(params)
     bucket = get_bucket(call, params)
-    key = params["Key"]
     authorize(call, "s3:PutObject", object_arn(bucket["name"], key), bucket)
     data = _body_bytes(params.get("Body"))
     etag = _etag(data)
@@ -327,7 +365,8 @@ def _existing_object(call: Call, bucket: Bucket, key: str, head: bool = False) -
 
     S3 answers a missing key with 404 NoSuchKey only if the caller may ``s3:ListBucket``
     the bucket; otherwise with 403 AccessDenied, so that keys cannot be probed (S3 User
-    Guide, GetObject permissions; FACTS 7). The 403 names s3:ListBucket (BELIEVED).
+    Guide, GetObject permissions; docs/aws-behaviour.md, "Service errors"). The 403 names
+    s3:ListBucket (BELIEVED).
     """
     obj = bucket["objects"].get(key)
     if obj is not None:
@@ -353,8 +392,8 @@ def _object_headers(obj: Obj) -> dict[str, Any]:
 @operation("s3", "GetObject")
 def get_object(call: Call, params: dict) -> dict:
     """An object's bytes (``Body`` is a botocore ``StreamingBody``) and headers."""
+    key = _object_key(params)
     bucket = get_bucket(call, params)
-    key = params["Key"]
     authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
     obj = _existing_object(call, bucket, key)
     return {"Body": streaming_body(obj["body"]), **_object_headers(obj)}
@@ -367,10 +406,10 @@ def head_object(call: Call, params: dict) -> dict:
     A HEAD response has no body, so S3's errors reach boto3 as the bare status:
     codes ``"404"``/``"403"`` with messages ``Not Found``/``Forbidden``.
     """
+    key = _object_key(params, head=True)
     bucket = find_bucket(call, params["Bucket"])
     if bucket is None:
         raise LabError("404", "Not Found", 404)
-    key = params["Key"]
     try:
         authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
     except LabError as exc:
@@ -383,8 +422,8 @@ def head_object(call: Call, params: dict) -> dict:
 @operation("s3", "DeleteObject")
 def delete_object(call: Call, params: dict) -> dict:
     """Delete an object; deleting a missing key succeeds (S3 deletes are idempotent)."""
+    key = _object_key(params)
     bucket = get_bucket(call, params)
-    key = params["Key"]
     authorize(call, "s3:DeleteObject", object_arn(bucket["name"], key), bucket)
     if bucket["objects"].pop(key, None) is None:
         call.note = "no such key: S3 answers a delete of a missing key with success"

@@ -1,7 +1,7 @@
 """STS: GetSessionToken, AssumeRole, GetFederationToken, GetCallerIdentity.
 
 (AssumeRoleWithWebIdentity lives in ``sts_federation``, AssumeRoleWithSAML in ``sts_saml``.)
-Rules: FACTS.md Part A.1, A.6, A.7 and section 4.
+Rules: ``docs/aws-behaviour.md``, "Lab decisions" D1, D6, D7 and "STS".
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ._sts_common import (
 
 @operation("sts", "GetCallerIdentity")
 def get_caller_identity(call: Call, params: dict) -> dict:
-    """Who am I? Needs no permission and cannot be denied (FACTS A.7)."""
+    """Who am I? Needs no permission and cannot be denied (``docs/aws-behaviour.md``, D7)."""
     call.note = "GetCallerIdentity needs no permission and cannot be denied"
     c = call.caller
     return {"UserId": c.userid, "Account": c.account, "Arn": c.arn}
@@ -76,7 +76,7 @@ def _find_role(call: Call, role_arn: str) -> Any:
     acct = call.lab.accounts.get(parts[4])
     if acct is None:
         return None
-    role = acct.role(parts[5].rsplit("/", 1)[-1])
+    role = acct.raw("roles").get(parts[5].rsplit("/", 1)[-1].lower())  # read only
     return role if role is not None and role.arn == role_arn else None
 
 
@@ -88,7 +88,7 @@ def assume_role(call: Call, params: dict) -> dict:
     session_name = params["RoleSessionName"]
     role = _find_role(call, role_arn)
     if c.is_root:
-        # BELIEVED (widely reported AWS message; not in FACTS): root cannot assume roles.
+        # Widely reported AWS message, not in AWS documentation: root cannot assume roles.
         raise LabError("AccessDenied", "Roles may not be assumed by root accounts.", 403)
     mfa_ok = check_mfa(call, params.get("SerialNumber"), params.get("TokenCode"))
     if role is None:

@@ -4,7 +4,7 @@ The lab is the identity provider: ``lab.web_identity_token(url, subject, audienc
 mints a token; a token the lab did not mint, or one that was altered, fails with
 ``InvalidIdentityToken``. The trust policy is evaluated with the provider ARN as
 principal and the provider's condition keys (``<provider>:aud``, ``<provider>:sub``,
-``aws:FederatedProvider``). Resulting sessions carry no MFA keys (FACTS A.1).
+``aws:FederatedProvider``). Resulting sessions carry no MFA keys (``docs/aws-behaviour.md``, D1).
 AssumeRoleWithSAML is in ``sts_saml``.
 """
 
@@ -38,14 +38,14 @@ def assume_role_with_web_identity(call: Call, params: dict) -> dict:
     role_arn = params["RoleArn"]
     parts = role_arn.split(":", 5)
     acct = call.lab.accounts.get(parts[4]) if len(parts) == 6 else None
-    role = acct.role(parts[5].rsplit("/", 1)[-1]) if acct else None
-    if role is None or role.arn != role_arn:
+    role = acct.raw("roles").get(parts[5].rsplit("/", 1)[-1].lower()) if acct else None
+    if acct is None or role is None or role.arn != role_arn:
         raise LabError(
             "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403
         )
     name = provider_name(claims["iss"])
     provider_arn = f"arn:aws:iam::{acct.account_id}:oidc-provider/{name}"
-    provider = acct.providers.get(provider_arn)
+    provider = acct.raw("providers").get(provider_arn)
     if provider is None:
         raise LabError(
             "InvalidIdentityToken",

@@ -12,7 +12,7 @@ anything else fails with STS's own codes (``InvalidIdentityToken``,
 The trust policy sees the provider ARN as principal (``{"Federated": ARN}``) and the
 SAML keys ``saml:aud`` (the ``Recipient``), ``saml:sub``, ``saml:sub_type``, ``saml:iss``,
 ``saml:doc``, ``saml:namequalifier`` and any eduPerson attributes minted.  The role
-session carries no MFA keys (FACTS A.1: federated identities).
+session carries no MFA keys (``docs/aws-behaviour.md``, D1: federated identities).
 
 Messages marked "observed" were seen in public issue threads (3rd-party, not AWS docs):
 "Response signature invalid" (cevoaustralia/aws-google-auth#270), "Issuer not present
@@ -74,8 +74,8 @@ EDU_OIDS = {
     "cn": "urn:oid:2.5.4.3",
 }
 _KEY_OF_OID = {oid: key for key, oid in EDU_OIDS.items()}
-_SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$", re.ASCII)
-_PROVIDER_NAME = re.compile(r"^[\w._-]+$", re.ASCII)
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+_PROVIDER_NAME = re.compile(r"[\w._-]+", re.ASCII)
 SESSION_NAME_MSG = "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"
 NOT_AUTHORIZED = "Not authorized to perform sts:AssumeRoleWithSAML"
 
@@ -176,7 +176,7 @@ def create_saml_provider(call: Call, params: dict) -> dict:
     """Register a SAML 2.0 identity provider from its metadata document."""
     acct = call.account_state()
     name = params["Name"]
-    if not _PROVIDER_NAME.match(name):
+    if not _PROVIDER_NAME.fullmatch(name):
         raise LabError(
             "ValidationError",
             f"1 validation error detected: Value '{name}' at 'name' failed to satisfy "
@@ -487,14 +487,14 @@ def assume_role_with_saml(call: Call, params: dict) -> dict:
         )
     attrs = fields["attrs"]
     session_name = (attrs.get(ATTR + "RoleSessionName") or [""])[0]
-    if not _SESSION_NAME.match(session_name):
+    if not _SESSION_NAME.fullmatch(session_name):
         raise _invalid_token(SESSION_NAME_MSG)
     role_arn = params["RoleArn"]
     if (role_arn, provider_arn) not in _pairs(attrs.get(ATTR + "Role", [])):
         raise LabError("AccessDenied", NOT_AUTHORIZED, 403)
     parts = role_arn.split(":", 5)
     role_acct = call.lab.accounts.get(parts[4]) if len(parts) == 6 else None
-    role = role_acct.role(parts[5].rsplit("/", 1)[-1]) if role_acct else None
+    role = role_acct.raw("roles").get(parts[5].rsplit("/", 1)[-1].lower()) if role_acct else None
     if role is None or role.arn != role_arn or role_acct is not acct:
         raise LabError("AccessDenied", NOT_AUTHORIZED, 403)
 
