@@ -30,6 +30,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check iamlab tests benchmarks tools
 	$(BIN)/ruff format --check iamlab tests benchmarks tools
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+	$(BIN)/mypy --strict --follow-imports=silent -p iamlab.policy
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"

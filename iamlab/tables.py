@@ -59,9 +59,9 @@ class _ILoc:
             rows = range(len(t))[key]
             return t._take(list(rows))
         i = range(len(t))[key]  # IndexError for a position out of range, negatives allowed
-        row = Row(zip(t.columns, t.rows[i], strict=True))
-        row.name = t.index[i] if t.index is not None else i
-        return row
+        found = Row(zip(t.columns, t.rows[i], strict=True))
+        found.name = t.index[i] if t.index is not None else i
+        return found
 
 
 class Table:
@@ -73,7 +73,7 @@ class Table:
     def __init__(
         self,
         rows: Iterable[Sequence[Any] | Mapping[str, Any]] = (),
-        columns: Sequence[str] | None = None,
+        columns: Sequence[Any] | None = None,
         index: Sequence[Any] | None = None,
         index_name: str | None = None,
         columns_name: str | None = None,
@@ -81,13 +81,14 @@ class Table:
     ) -> None:
         rows = list(rows)
         if columns is None:
-            columns = []
+            found: list[Any] = []
             for row in rows:
                 for key in row if isinstance(row, Mapping) else ():
-                    if key not in columns:
-                        columns.append(key)
+                    if key not in found:
+                        found.append(key)
             if rows and not isinstance(rows[0], Mapping):
-                columns = list(range(len(rows[0])))
+                found = list(range(len(rows[0])))
+            columns = found
         self.columns: list[Any] = list(columns)
         self.rows: list[list[Any]] = []
         for row in rows:
@@ -228,7 +229,7 @@ class Table:
         )
 
     def _replace(self, **changes: Any) -> Table:
-        fields = {
+        fields: dict[str, Any] = {
             "rows": self.rows,
             "columns": self.columns,
             "index": self.index,
@@ -257,7 +258,7 @@ class Table:
         out += ["    </tr>", "  </thead>", "  <tbody>"]
         for i, row in enumerate(self.rows):
             out.append("    <tr>")
-            if show_index:
+            if show_index and self.index is not None:
                 out.append(f"      <th>{esc(_cell(self.index[i]))}</th>")
             for value in row:
                 style = self.cell_style(value) if self.cell_style else ""
@@ -277,7 +278,8 @@ class Table:
         body = [[_cell(v) for v in row] for row in self.rows]
         if show_index:
             header = [str(self.index_name or ""), *header]
-            body = [[_cell(label), *row] for label, row in zip(self.index, body, strict=True)]
+            labels = self.index if self.index is not None else []
+            body = [[_cell(label), *row] for label, row in zip(labels, body, strict=True)]
         if not body:
             return "Empty table\nColumns: [" + ", ".join(map(str, self.columns)) + "]"
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
@@ -407,10 +409,10 @@ def concat(tables: Iterable[Any] | Mapping[Any, Any]) -> Any:
     an outer index level).
     """
     keys = list(tables) if isinstance(tables, Mapping) else None
-    parts = [tables[k] for k in keys] if keys is not None else list(tables)  # type: ignore[index]
+    parts = [tables[k] for k in keys] if isinstance(tables, Mapping) and keys else list(tables)
     pd = pandas()
     if pd is not None and parts and all(isinstance(t, pd.DataFrame) for t in parts):
-        return pd.concat(tables)  # type: ignore[arg-type]
+        return pd.concat(tables)
     columns: list[Any] = []
     for t in parts:
         columns += [c for c in t.columns if c not in columns]

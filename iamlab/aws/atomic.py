@@ -207,7 +207,7 @@ class JournaledDict(dict):
             self._log(key)
         super().clear()
 
-    def __ior__(self, other: Any) -> JournaledDict:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> JournaledDict:  # type: ignore[misc]
         self.update(other)
         return self
 

@@ -239,7 +239,7 @@ def check() -> list[str]:
         for name, signed in (("AssumeRoleWithWebIdentity", False), ("GetCallerIdentity", True)):
             model = sts.operation_model(name)
             resolved = getattr(model, "resolved_auth_type", model.auth_type)
-            contexts = ({"auth_type": resolved}, {"auth_type": "v4"}, {})
+            contexts: tuple[dict, ...] = ({"auth_type": resolved}, {"auth_type": "v4"}, {})
             if any(is_signed(model, context) is not signed for context in contexts):
                 would = "sign" if signed else "not sign"
                 fail(f"is_signed() gets sts:{name} wrong (botocore would {would} it)")

@@ -38,7 +38,7 @@ def as_document(answer: Any) -> dict[str, Any] | None:
             answer = json.loads(answer)
         except ValueError:
             return None
-    return answer if isinstance(answer, Mapping) else None
+    return dict(answer) if isinstance(answer, Mapping) else None
 
 
 def policy_problems(answer: Any, kind: str = "identity") -> list[str]:

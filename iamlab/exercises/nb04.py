@@ -8,7 +8,7 @@ credentials (:mod:`iamlab.scenarios.mfa_context`). The questions of the notebook
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from iamlab.data import account_id, principal_arn
@@ -286,7 +286,7 @@ def lab_outcomes() -> dict[str, str]:
             "Sofia",
             STOP,
             first,
-            lambda ec2=ec2: ec2.stop_instances(InstanceIds=[first]),
+            partial(ec2.stop_instances, InstanceIds=[first]),
         )
         outcomes[way] = "allowed" if result.allowed else "denied"
     story.rewind()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from iamlab.data import account_id, load_policy, principal_arn
@@ -421,7 +421,7 @@ def lab_outcomes() -> dict[str, str]:
             "Nikhil",
             PUT,
             OBJECT,
-            lambda s3=s3: s3.put_object(Bucket=BUCKET, Key="report.csv", Body=b"q1,42\n"),
+            partial(s3.put_object, Bucket=BUCKET, Key="report.csv", Body=b"q1,42\n"),
         )
         outcomes[way] = "allowed" if result.allowed else "denied"
     story.rewind()

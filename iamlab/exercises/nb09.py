@@ -82,9 +82,11 @@ def lab_outcomes() -> dict[str, str]:
 
     story = build_cross_account()
     lab, richard = story.lab, story.richard
+    serial = richard.mfa_serial
+    assert serial is not None  # Richard has a virtual MFA device in the story
     gst = (
         richard.client("sts")
-        .get_session_token(SerialNumber=richard.mfa_serial, TokenCode=lab.totp(richard.mfa_serial))
+        .get_session_token(SerialNumber=serial, TokenCode=lab.totp(serial))
         .get("Credentials")
     )
     chained = (

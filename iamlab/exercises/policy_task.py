@@ -231,7 +231,7 @@ class PolicyTask:
         return evaluate(
             action=probe.action,
             resource=probe.resource,
-            principal=probe.caller.principal,  # type: ignore[arg-type]
+            principal=probe.caller.principal,
             context=dict(probe.caller.context),
             identity_policies=identity,
             resource_policy=resource_policy,

@@ -81,7 +81,7 @@ def style_matrix(frame: Any) -> Any:
 def _styler_class() -> type:
     from pandas.io.formats.style import Styler
 
-    class MatrixStyler(Styler):  # type: ignore[misc]
+    class MatrixStyler(Styler):
         """A Styler whose plain-text form is the table itself (no memory address)."""
 
         def __repr__(self) -> str:
