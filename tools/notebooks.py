@@ -1,8 +1,8 @@
 """Build the lab notebooks from their sources and execute them, so outputs are stored.
 
-Sources live in ``labs/src/NN_name.py`` in the "percent" format: cells start
-with ``# %%`` (code) or ``# %% [markdown]`` (markdown, each line prefixed with
-``# ``).  ``python -m tools.notebooks build`` writes ``labs/NN_name.ipynb``
+Sources live in ``labs/src/NN_name.py`` in jupytext's "percent" format: cells
+start with ``# %%`` (code) or ``# %% [markdown]`` (markdown, each line prefixed
+with ``# ``).  ``python -m tools.notebooks build`` writes ``labs/NN_name.ipynb``
 with every cell executed in a fresh kernel; ``check`` fails when a notebook's
 cells differ from its source.
 """
@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
 
@@ -25,23 +26,8 @@ KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": 
 
 
 def parse(text: str) -> list[tuple[str, str]]:
-    """(kind, source) pairs of a percent-format script."""
-    cells: list[tuple[str, list[str]]] = []
-    for line in text.splitlines():
-        if line.startswith("# %%"):
-            cells.append(("markdown" if "[markdown]" in line else "code", []))
-        elif cells:
-            cells[-1][1].append(line)
-    out = []
-    for kind, lines in cells:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        if kind == "markdown":
-            lines = [ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines]
-        out.append((kind, "\n".join(lines)))
-    return out
+    """(kind, source) pairs of a percent-format script, read by jupytext."""
+    return [(c.cell_type, c.source) for c in jupytext.reads(text, fmt="py:percent").cells]
 
 
 def to_notebook(source: Path) -> nbformat.NotebookNode:
