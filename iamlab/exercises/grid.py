@@ -14,6 +14,7 @@ credentials come from :mod:`iamlab.scenarios.mfa_context`, which reads them from
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -258,3 +259,151 @@ def unique(probes: Iterable[Probe]) -> list[Probe]:
     for probe in probes:
         seen.setdefault(probe.request, probe)
     return list(seen.values())
+
+
+# ---- probes aimed at what an answer names ------------------------------------------------
+
+STRANGER_ACCOUNT = "999988887777"  # an account no story trusts
+_FIELD_STAND_INS = {3: OTHER_REGION, 4: STRANGER_ACCOUNT}  # region, account
+_ACCOUNT_ID = re.compile(r"[0-9]{12}", re.ASCII)
+
+
+@lru_cache(maxsize=1)
+def _type_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """``(service, type, regex)`` for every catalogued ARN template."""
+    found = []
+    for service, entry in _catalog().items():
+        if service.startswith("_"):
+            continue
+        for kind, template in entry["arn"].items():
+            if kind == "*":
+                continue
+            pattern = re.escape(template)
+            for name in re.findall(r"\\\{(\w+)\\\}", pattern):
+                part = ".+" if name == "key" else "[^:/]+" if name == "bucket" else "[^:]+"
+                pattern = pattern.replace(f"\\{{{name}\\}}", part)
+            found.append((service, kind, re.compile(pattern)))
+    return tuple(found)
+
+
+def resource_type_of(arn: str) -> str | None:
+    """The catalogue's resource type of a concrete ARN (``"object"``, ``"table"``...), or
+    None when no catalogued template matches it."""
+    if arn == "*":
+        return "*"
+    for _, kind, pattern in _type_patterns():
+        if pattern.fullmatch(arn):
+            return kind
+    return None
+
+
+def concrete(arn: str) -> str:
+    """A resource a wildcard ARN matches: ``*`` in the region or account field becomes
+    another region or account, elsewhere a name (``arn:aws:s3:::logs-*/*`` becomes
+    ``arn:aws:s3:::logs-x/x``)."""
+    if arn == "*" or ("*" not in arn and "?" not in arn):
+        return arn
+    parts = arn.split(":", 5)
+    if len(parts) != 6:
+        return arn.replace("*", "x").replace("?", "x")
+    for i, part in enumerate(parts):
+        if i in _FIELD_STAND_INS and part in ("*", "?"):
+            parts[i] = _FIELD_STAND_INS[i]
+        else:
+            parts[i] = part.replace("*", "x").replace("?", "x")
+    return ":".join(parts)
+
+
+def _listed(statement: Mapping[str, Any], key: str) -> list[str]:
+    value = statement.get(key, [])
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+
+
+def _all_actions() -> list[str]:
+    return [a for service in _catalog() if not service.startswith("_") for a in actions(service)]
+
+
+def _actions_named(statement: Mapping[str, Any]) -> list[str]:
+    """The catalogued actions a statement covers, the ones it lists by name first."""
+    everything = _all_actions()
+    if "NotAction" in statement:
+        excluded = [p.lower() for p in _listed(statement, "NotAction")]
+        return [a for a in everything if not any(_glob_match(a.lower(), p) for p in excluded)]
+    named: list[str] = []
+    for item in _listed(statement, "Action"):
+        if "*" not in item and "?" not in item:
+            named.append(item)
+        else:
+            named += [a for a in everything if _glob_match(a.lower(), item.lower())]
+    return list(dict.fromkeys(named))
+
+
+def _glob_match(value: str, pattern: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def principals_named(statement: Mapping[str, Any]) -> list[str]:
+    """The AWS principals a statement names, as caller ARNs: an account id becomes a user of
+    that account, ``"*"`` a user of an account nobody trusts."""
+    principal = statement.get("Principal")
+    if principal is None:
+        return []
+    if principal == "*":
+        return [f"arn:aws:iam::{STRANGER_ACCOUNT}:user/Stranger"]
+    values = principal.get("AWS", []) if isinstance(principal, Mapping) else []
+    found = []
+    for value in [values] if isinstance(values, str) else values:
+        if not isinstance(value, str):
+            continue
+        if value == "*":
+            found.append(f"arn:aws:iam::{STRANGER_ACCOUNT}:user/Stranger")
+        elif _ACCOUNT_ID.fullmatch(value) or value.endswith(":root"):
+            account = value if _ACCOUNT_ID.fullmatch(value) else value.split(":")[4]
+            found.append(f"arn:aws:iam::{account}:user/Someone")
+        else:
+            found.append(value)
+    return found
+
+
+def from_statements(
+    document: Mapping[str, Any],
+    callers: Sequence[Caller],
+    task_resources: Sequence[str],
+    scope: Mapping[str, str],
+    limit: int = 200,
+) -> list[Probe]:
+    """Requests aimed at what ``document``'s own statements name, by ``callers``.
+
+    Each statement's actions (a wildcard or a NotAction: the catalogued actions it covers)
+    are asked on each resource the statement names that is of the action's type (a wildcard
+    ARN made :func:`concrete`). ``"*"`` or a NotResource stands for the task's own resources
+    of that type (``task_resources``), else the action's resource named from ``scope``. So an
+    extra grant that no grid foresaw, say a statement for another bucket, is still compared
+    with the reference. At most ``limit`` probes, listed names before wildcards. Resources
+    with policy variables are left to the grid (they resolve per caller).
+    """
+    raw = document.get("Statement", [])
+    statements = [raw] if isinstance(raw, Mapping) else [s for s in raw if isinstance(s, Mapping)]
+    typed = [(resource_type_of(r), r) for r in task_resources]
+    probes: list[Probe] = []
+    for statement in statements:
+        listed = [r for r in _listed(statement, "Resource") if "${" not in r]
+        resources = [concrete(r) for r in listed if r != "*"]
+        broad = not listed or "*" in listed or "NotResource" in statement
+        for action in _actions_named(statement):
+            try:
+                kind: str | None = resource_type(action)
+            except KeyError:
+                kind = None  # not catalogued: asked on every resource the statement names
+            targets = [r for r in resources if kind is None or resource_type_of(r) == kind]
+            if broad and kind is not None:
+                own = [r for t, r in typed if t == kind]
+                if not own:
+                    with contextlib.suppress(KeyError):
+                        own = [arn_for(action, scope)]
+                targets += own
+            for arn in dict.fromkeys(targets):
+                for who in callers:
+                    probes.append(Probe(action, arn, who, "action"))
+    return unique(probes)[:limit]

@@ -103,7 +103,7 @@ class BucketTask(PolicyTask):
 
     parents: Mapping[str, str] = field(default_factory=dict)
 
-    def decide(self, policy: Policy, probe: Probe) -> str:
+    def decide(self, policy: Policy, probe: Probe, alone: bool = False) -> str:
         who: Any = probe.caller.principal
         if who in self.parents:
             who = federated_caller(who, self.parents[who])

@@ -18,16 +18,25 @@ The learner's policy is parsed once per check; the reference's decisions once pe
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from iamlab.policy import Policy, PolicyError, evaluate, parse_policy
 from iamlab.policy.keys import mismatches
+from iamlab.scenarios.mfa_context import LONG_TERM
 
 from .checks import as_document
 from .core import FORMAT, Attempt, Problem, define
-from .grid import Probe
+from .grid import (
+    Caller,
+    Probe,
+    caller,
+    from_statements,
+    principals_named,
+    resource_type_of,
+)
 
 Extra = Callable[[Mapping[str, Any], list[Problem]], list[Problem]]
 SHOWN = 4  # grid differences shown one by one; the rest are counted
@@ -54,6 +63,46 @@ _SHOULD = {
     "explicitDeny": "denied by an explicit Deny",
     "implicitDeny": "denied without any Deny (nothing allows it)",
 }
+
+
+def _canonical(statement: Any) -> str:
+    """A statement's meaning as text: keys sorted, one-item lists as their item."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: norm(v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [norm(v) for v in value]
+            return items[0] if len(items) == 1 else sorted(items, key=repr)
+        return value
+
+    statement = (
+        {k: v for k, v in statement.items() if k != "Sid"}
+        if isinstance(statement, Mapping)
+        else statement
+    )
+    return json.dumps(norm(statement), sort_keys=True)
+
+
+def _statements(doc: Mapping[str, Any]) -> list[Any]:
+    raw = doc.get("Statement", [])
+    return [raw] if isinstance(raw, Mapping) else list(raw) if isinstance(raw, list) else []
+
+
+def _new_statements(doc: Mapping[str, Any], reference: Mapping[str, Any]) -> list[Any]:
+    """The answer's statements that are not, word for word, one of the reference's."""
+    known = {_canonical(st) for st in _statements(reference)}
+    return [
+        st for st in _statements(doc) if isinstance(st, Mapping) and _canonical(st) not in known
+    ]
+
+
+def _principal_kind(arn: str | None) -> str:
+    """``user``, ``assumed-role``, ``federated-user``, ``role``, ``root``... of a caller ARN."""
+    if arn is None:
+        return "anonymous"
+    resource = arn.split(":", 5)[-1]
+    return resource.split("/", 1)[0]
 
 
 def _ok(got: str, expected: str) -> bool:
@@ -217,8 +266,9 @@ class PolicyTask:
             self._parsed["identity"] = self._policies(self.identity, "identity")
         return self._parsed["identity"]
 
-    def decide(self, policy: Policy, probe: Probe) -> str:
-        """The decision for ``probe`` with ``policy`` in the learner's place."""
+    def decide(self, policy: Policy, probe: Probe, alone: bool = False) -> str:
+        """The decision for ``probe`` with ``policy`` in the learner's place (``alone``: an
+        identity policy without the caller's other policies beside it)."""
         if self.kind in ("resource", "trust"):
             identity, resource_policy = self._identity_for(probe), policy
         else:
@@ -226,7 +276,7 @@ class PolicyTask:
                 self._parsed["beside"] = self._policies(self.beside, "identity")
                 rp = self.resource_policy
                 self._parsed["rp"] = None if rp is None else parse_policy(rp, "resource")
-            identity = [*self._parsed["beside"], policy]
+            identity = [policy] if alone else [*self._parsed["beside"], policy]
             resource_policy = self._parsed["rp"]
         return evaluate(
             action=probe.action,
@@ -274,7 +324,8 @@ class PolicyTask:
             found += account_problems(doc)
         found += wildcard_problems(doc, self.named_actions)
         found += self.required_problems(policy)
-        grid = self.grid_problems(policy)
+        aimed = self.answer_probes(doc)
+        grid = self.grid_problems(policy, aimed) or self.alone_problems(policy, aimed)
         if extra is not None and (found or grid):
             found += extra(doc, found + grid)
         return found + grid
@@ -294,13 +345,124 @@ class PolicyTask:
                 )
         return problems
 
-    def differences(self, policy: Policy) -> list[tuple[Probe, str, str]]:
-        """Grid probes ``policy`` decides differently from the reference: (probe, got, want)."""
+    def answer_probes(self, doc: Mapping[str, Any]) -> list[Probe]:
+        """Requests aimed at what the answer's own statements name (its actions, resources
+        and, in a resource or trust policy, principals), by the task's callers: an extra grant
+        the grid does not foresee is still compared with the reference."""
+        first = {(p.caller.principal, p.caller.context): p.caller for p in self.required}
+        callers = list(first.values())
+        statements = _new_statements(doc, self.reference)
+        if not statements:
+            return []
+        if self.kind in ("resource", "trust"):
+            named = [
+                arn for st in statements if isinstance(st, Mapping) for arn in principals_named(st)
+            ]
+            for arn in dict.fromkeys(named):
+                # the credentials a principal of that kind can hold, as the task's callers of
+                # the same kind hold them (an IAM user: long-term keys, sessions...)
+                alike = [c for c in callers if _principal_kind(c.principal) == _principal_kind(arn)]
+                contexts = list({c.context: c for c in alike}.values())[:3]
+                callers += [Caller(arn, c.how, c.context, "principal") for c in contexts] or [
+                    caller(arn, LONG_TERM, topic="principal")
+                ]
+        resources = list(dict.fromkeys(p.resource for p in self.required))
+        probes = from_statements({"Statement": statements}, callers, resources, self._scope())
+        known = {p.request for p in [*self.required, *self.grid]}
+        return [self._filed(p) for p in probes if p.request not in known]
+
+    def _scope(self) -> dict[str, str]:
+        """Names for resources the task does not spell out (the task's account and region)."""
+        scope: dict[str, str] = {}
+        for probe in self.required:
+            parts = probe.resource.split(":")
+            if len(parts) > 5 and parts[4]:
+                scope.setdefault("account", parts[4])
+            if len(parts) > 5 and parts[3]:
+                scope.setdefault("region", parts[3])
+        if self.owner:
+            scope.setdefault("account", self.owner)
+        if self.bucket:
+            scope.setdefault("bucket", self.bucket)
+        return scope
+
+    def _filed(self, probe: Probe) -> Probe:
+        """``probe`` under the topic that says what it changes: another service, another
+        action, another resource (account, region), or another caller."""
+        named = list(self.required)
+        services = {p.action.split(":")[0] for p in named}
+        if probe.action.split(":")[0] not in services:
+            topic = "service"
+        elif probe.action not in {p.action for p in named}:
+            topic = "action"
+        elif probe.resource not in {p.resource for p in named}:
+            mine = probe.resource.split(":")
+            theirs = [p.resource.split(":") for p in named]
+            if len(mine) > 5 and all(len(t) > 5 and t[4] != mine[4] for t in theirs):
+                topic = "account"
+            elif len(mine) > 5 and all(len(t) > 5 and t[3] != mine[3] for t in theirs):
+                topic = "region"
+            elif resource_type_of(probe.resource) not in {
+                resource_type_of(p.resource) for p in named
+            }:
+                topic = "level"
+            else:
+                topic = "resource"
+        else:
+            topic = probe.caller.topic
+        return Probe(probe.action, probe.resource, probe.caller, topic, probe.owner)
+
+    def alone_problems(self, policy: Policy, probes: Sequence[Probe]) -> list[Problem]:
+        """Grants of the learner's own statements that the reference's policy, on its own,
+        does not make (the caller's other policies may allow them today, so the grid cannot
+        see them; the learner's policy should not grant them anyway)."""
+        if self.kind != "identity" or not self.beside or not probes:
+            return []
+        reference = self._parsed.get("reference") or parse_policy(
+            self.reference, self.kind, name="reference"
+        )
+        self._parsed["reference"] = reference
+        extra = [
+            p
+            for p in probes
+            if self.decide(policy, p, alone=True) == "allowed"
+            and self.decide(reference, p, alone=True) != "allowed"
+        ]
+        if not extra:
+            return []
+        first = extra[0]
+        text = (
+            f"your {self.place} on its own also allows {first.describe()}, which the task does "
+            "not ask it to grant (the caller's other policies may allow it today; yours should "
+            "not)"
+        )
+        if len(extra) > 1:
+            text += f"; and {len(extra) - 1} more such request{'s' if len(extra) > 2 else ''}"
+        return [Problem(text, "extra-grant")]
+
+    def _reference_for(self, probes: Sequence[Probe]) -> dict[Probe, str]:
+        decided = self.reference_decisions()
+        missing = [p for p in probes if p not in decided]
+        if missing:
+            policy = self._parsed.get("reference")
+            if policy is None:
+                policy = self._parsed["reference"] = parse_policy(
+                    self.reference, self.kind, name="reference"
+                )
+            decided.update({p: self.decide(policy, p) for p in missing})
+        return decided
+
+    def differences(
+        self, policy: Policy, more: Sequence[Probe] = ()
+    ) -> list[tuple[Probe, str, str]]:
+        """Grid probes (and ``more``) that ``policy`` decides differently from the reference:
+        (probe, got, want)."""
         tolerant = {a.lower() for a in self.deny_ok}
         named = {p.request for p in self.required}
         found = []
-        reference = self.reference_decisions()
-        for probe in self.grid:
+        probes = [*self.grid, *more]
+        reference = self._reference_for(probes)
+        for probe in probes:
             if probe.request in named:
                 continue  # the named requests are reported with their own words
             got, want = self.decide(policy, probe), reference[probe]
@@ -311,9 +473,9 @@ class PolicyTask:
             found.append((probe, got, want))
         return found
 
-    def grid_problems(self, policy: Policy) -> list[Problem]:
+    def grid_problems(self, policy: Policy, more: Sequence[Probe] = ()) -> list[Problem]:
         """The differences from the reference, a few named precisely, the rest counted."""
-        diffs = self.differences(policy)
+        diffs = self.differences(policy, more)
         order = {topic: n for n, topic in enumerate(TOPIC_ORDER)}
         diffs.sort(key=lambda d: order.get(d[0].topic, len(order)))
         shown: list[Problem] = []
@@ -357,6 +519,12 @@ class PolicyTask:
 
 # hints for the kinds of problems every policy task can find; exercises add or replace ladders
 GRID_HINTS: dict[str, list[str]] = {
+    "extra-grant": [
+        "Your policy grants something the task does not ask for. Which of your statements, "
+        "actions or resources goes beyond the task?",
+        "Keep only what the task names: a policy should grant nothing beyond its job, even "
+        "when another policy of the caller happens to allow the same today.",
+    ],
     FORMAT: [
         'A policy is a dict with "Version": "2012-10-17" and "Statement" (one statement or a '
         "list); the message above names what IAM rejects.",

@@ -118,3 +118,124 @@ def test_story_characters_come_from_the_scenario_data() -> None:
         principal_arn("Mallory")
     with pytest.raises(KeyError, match="not an account"):
         account_id("Z")
+
+
+# ---- requests aimed at what an answer names ------------------------------------------------
+
+
+def test_a_wildcard_arn_is_made_concrete_field_by_field() -> None:
+    from iamlab.exercises.grid import STRANGER_ACCOUNT, concrete
+
+    assert concrete("arn:aws:s3:::logs-*/*") == "arn:aws:s3:::logs-x/x"
+    assert concrete("arn:aws:dynamodb:*:*:table/Books*") == (
+        f"arn:aws:dynamodb:eu-west-1:{STRANGER_ACCOUNT}:table/Booksx"
+    )
+    assert concrete("*") == "*"
+    assert concrete("arn:aws:s3:::bucket/key") == "arn:aws:s3:::bucket/key"
+
+
+def test_the_resource_type_of_an_arn_comes_from_the_catalogue_templates() -> None:
+    from iamlab.exercises.grid import resource_type_of
+
+    assert resource_type_of("arn:aws:s3:::b") == "bucket"
+    assert resource_type_of("arn:aws:s3:::b/k/with/slashes") == "object"
+    assert resource_type_of("arn:aws:dynamodb:us-east-1:111111111111:table/Books") == "table"
+    assert resource_type_of("arn:aws:iam::111111111111:role/R") == "role"
+    assert resource_type_of("arn:aws:kinesis:us-east-1:111111111111:stream/s") is None
+
+
+def test_statements_are_asked_only_on_resources_of_their_actions_type() -> None:
+    """GetObject and ListBucket in one statement over a bucket and its objects is a common,
+    correct pattern: GetObject is never asked on the bucket, nor ListBucket on an object."""
+    from iamlab.exercises.grid import from_statements
+
+    doc = {
+        "Statement": {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+        }
+    }
+    who = caller("arn:aws:iam::111111111111:user/U", "long-term access keys")
+    asked = {(p.action, p.resource) for p in from_statements(doc, [who], [], {})}
+    assert asked == {("s3:GetObject", "arn:aws:s3:::b/x"), ("s3:ListBucket", "arn:aws:s3:::b")}
+
+
+def test_a_wildcard_or_notaction_statement_asks_the_catalogued_actions_it_covers() -> None:
+    from iamlab.exercises.grid import from_statements
+
+    who = caller("arn:aws:iam::111111111111:user/U", "long-term access keys")
+    doc = {"Statement": {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}}
+    asked = {p.action for p in from_statements(doc, [who], [], {"account": "111111111111"})}
+    assert asked == set(actions("sqs"))
+    doc = {"Statement": {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}}
+    asked = {p.action for p in from_statements(doc, [who], [], {"account": "111111111111"})}
+    assert asked and not any(a.startswith("s3:") for a in asked)
+
+
+def test_an_account_principal_stands_for_a_user_of_that_account() -> None:
+    from iamlab.exercises.grid import STRANGER_ACCOUNT, principals_named
+
+    st = {"Principal": {"AWS": ["222222222222", "arn:aws:iam::333333333333:root", "*"]}}
+    assert principals_named(st) == [
+        "arn:aws:iam::222222222222:user/Someone",
+        "arn:aws:iam::333333333333:user/Someone",
+        f"arn:aws:iam::{STRANGER_ACCOUNT}:user/Stranger",
+    ]
+
+
+def _with_extra(ex_id: str, statement: dict) -> dict:
+    import json
+
+    from iamlab.exercises import solution
+
+    answer = json.loads(solution(ex_id, instructor=True))
+    if isinstance(answer["Statement"], dict):
+        answer["Statement"] = [answer["Statement"]]
+    answer["Statement"].append(statement)
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("ex_id", "statement"),
+    [
+        # no grid foresees another bucket: the statement itself is asked about
+        ("01.1", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}),
+        ("04.1", {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}),
+        # the user's other policy allows everything already: judged on its own, it grants more
+        ("10.4", {"Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*"}),
+        ("06.2", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}),
+        # a bucket policy that lets one more account in
+        (
+            "05.1",
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "999988887777"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::account-b-reports/*",
+            },
+        ),
+    ],
+)
+def test_an_extra_statement_the_grid_does_not_foresee_is_refused(
+    ex_id: str, statement: dict
+) -> None:
+    from iamlab.exercises import check
+
+    feedback = check(ex_id, _with_extra(ex_id, statement))
+    assert not feedback.solved, (ex_id, statement)
+    assert any("also allows" in p for p in feedback.problems), feedback.problems
+
+
+def test_statements_of_the_reference_add_no_requests() -> None:
+    import json
+
+    from iamlab.exercises import solution
+    from iamlab.exercises.core import _get
+
+    _get("05.1")
+    from iamlab.exercises.nb05 import READ_RECENT, _read_recent_task
+
+    task = _read_recent_task()
+    assert task.answer_probes(json.loads(json.dumps(READ_RECENT))) == []
+    assert json.loads(solution("05.1", instructor=True)) == READ_RECENT

@@ -5,7 +5,6 @@ answer away."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -226,14 +225,23 @@ def test_no_hint_contains_the_literal_answer(ex: Exercise) -> None:
             assert piece not in text, (ex.id, piece, text)
 
 
-def test_every_policy_exercise_answers_well_under_a_second() -> None:
+def test_the_placeholder_prepares_every_policy_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "Run All" checks the placeholders, which build each task's reference decisions, so a
+    learner's first real answer does not pay for it (the time is measured in benchmarks/)."""
     for ex in _converted():
         if ex.kind != "exercise" or not (isinstance(ex.answer, dict) and "Statement" in ex.answer):
             continue
-        assert not check(ex.id, None).answered  # "Run All": builds the lab tables...
-        start = time.perf_counter()
-        assert check(ex.id, ex.answer)  # ...so the learner's first answer is quick
-        assert time.perf_counter() - start < 0.5, ex.id
+        assert ex.warm is not None, ex.id
+        warmed: list[str] = []
+
+        def warm(ex: Exercise = ex, original: Any = ex.warm, seen: list[str] = warmed) -> Any:
+            seen.append(ex.id)
+            return original()
+
+        monkeypatch.setattr(ex, "warm", warm)
+        assert not check(ex.id, None).answered
+        assert warmed == [ex.id]
+        assert check(ex.id, ex.answer)
         wrong = json.loads(json.dumps(ex.answer))
         statements = wrong["Statement"]
         first = statements if isinstance(statements, dict) else statements[0]
@@ -241,9 +249,7 @@ def test_every_policy_exercise_answers_well_under_a_second() -> None:
             first["Effect"] = "Allow"  # "*" in a Deny's Action can be a right answer
         else:
             first["Action"] = "*"
-        start = time.perf_counter()
         assert not check(ex.id, wrong)
-        assert time.perf_counter() - start < 1.0, ex.id
 
 
 # ---- questions ----------------------------------------------------------------------------------

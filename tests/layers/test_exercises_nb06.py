@@ -392,7 +392,7 @@ def test_today_the_second_device_is_refused_and_the_keys_stay_gated() -> None:
     story = build_self_managed_mfa()
     bob = add_bob(story)
     tried = attack(story, bob)
-    assert [a.outcome for a in tried] == ["explicitDeny", "allowed", "implicitDeny", "refused"]
+    assert [a.outcome for a in tried] == ["explicitDeny", "allowed", "refusedByRule", "refused"]
     assert "AWS-2023-001" in tried[2].message
     assert len(tried) == 4  # no MFA credentials, so no second bucket listing
 
