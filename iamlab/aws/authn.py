@@ -21,8 +21,26 @@ def _fail(service: str, which: str) -> LabError:
     return LabError(e["code"], e["message"], e["status"])
 
 
-def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) -> Caller:
+# Unsigned requests that AWS answers as anonymous: every S3 request (a bucket policy may
+# allow "*"), and the STS operations whose caller is in the request itself.
+ANONYMOUS_SERVICES = frozenset({"s3"})
+UNSIGNED_OPERATIONS = frozenset(
+    {("sts", "AssumeRoleWithWebIdentity"), ("sts", "AssumeRoleWithSAML")}
+)
+
+
+def _missing() -> LabError:
+    return LabError("MissingAuthenticationToken", "Request is missing Authentication Token", 403)
+
+
+def authenticate(
+    lab: Lab, service: str, credentials: Any, signed: bool = True, operation: str = ""
+) -> Caller:
     """The caller behind ``credentials`` (botocore frozen credentials) or a LabError.
+
+    An unsigned request (``Config(signature_version=botocore.UNSIGNED)``, or an operation
+    botocore never signs) is the anonymous caller for S3 and for AssumeRoleWithWebIdentity
+    and AssumeRoleWithSAML; any other service refuses it (``MissingAuthenticationToken``).
 
     Credentials belong to the unique id (``AIDA...``, ``AROA...``) of the user or role
     that got them, not to its name: once that user or role is deleted they are refused
@@ -31,9 +49,11 @@ def authenticate(lab: Lab, service: str, credentials: Any, signed: bool = True) 
     (``docs/aws-behaviour.md``, "Revoking sessions").
     """
     if not signed:
-        return ANONYMOUS
+        if service in ANONYMOUS_SERVICES or (service, operation) in UNSIGNED_OPERATIONS:
+            return ANONYMOUS
+        raise _missing()
     if credentials is None or credentials.access_key == "ANONYMOUS":
-        raise LabError("MissingAuthenticationToken", "Request is missing Authentication Token", 403)
+        raise _missing()
     key_id, secret, token = credentials.access_key, credentials.secret_key, credentials.token
     account_id = lab.key_index.get(key_id)
     if account_id is not None:

@@ -17,10 +17,11 @@ each through a public mechanism:
   relies on.
 * ``signing_credentials``: the credentials a client would sign with, from the public
   ``RequestSigner.get_auth_instance`` (the signer's ``.credentials``).
-* ``is_signed``: whether botocore would sign the call at all (AssumeRoleWithWebIdentity
-  and AssumeRoleWithSAML are not): the request context's ``auth_type`` in recent
-  botocore, and the answer of botocore's own ``choose-signer`` event handlers (once
-  per operation) in any.
+* ``is_signed``: whether botocore would sign the call at all: not for a client made with
+  ``Config(signature_version=botocore.UNSIGNED)`` (the public ``RequestSigner.signature_version``),
+  nor for AssumeRoleWithWebIdentity and AssumeRoleWithSAML (the request context's
+  ``auth_type`` in recent botocore, and the answer of botocore's own ``choose-signer``
+  event handlers, once per operation, in any).
 * ``dedupe_search_paths``: boto3 appends its data directory to the loader's public
   ``search_paths`` list on every ``boto3.Session``; with a shared loader the list
   would grow without end.
@@ -132,8 +133,11 @@ def _unsigned_operation(service_id: str, operation: str, signing_name: str) -> b
     return response is botocore.UNSIGNED
 
 
-def is_signed(model: Any, context: dict) -> bool:
-    """Whether botocore would sign this call (``model``: the operation model)."""
+def is_signed(model: Any, context: dict, request_signer: Any = None) -> bool:
+    """Whether botocore would sign this call (``model``: the operation model; the
+    ``request_signer`` of the client, whose configuration may turn signing off)."""
+    if getattr(request_signer, "signature_version", None) is botocore.UNSIGNED:
+        return False  # Config(signature_version=botocore.UNSIGNED)
     if context.get("auth_type") == "none":  # recent botocore resolves it from the model
         return False
     service = model.service_model
@@ -245,6 +249,21 @@ def check() -> list[str]:
                 fail(f"is_signed() gets sts:{name} wrong (botocore would {would} it)")
     except Exception as exc:
         fail("is_signed() cannot tell unsigned operations", exc)
+
+    # 5b. a client configured with signature_version=UNSIGNED is recognised
+    try:
+        from botocore.credentials import Credentials
+        from botocore.signers import RequestSigner
+
+        creds = Credentials("AKIAPROBE", "secret")
+        events = bs.get_component("event_emitter")
+        unsigned = RequestSigner("sts", "us-east-1", "sts", botocore.UNSIGNED, creds, events)
+        signed = RequestSigner("sts", "us-east-1", "sts", "v4", creds, events)
+        model = bs.get_service_model("sts").operation_model("GetCallerIdentity")
+        if is_signed(model, {}, unsigned) or not is_signed(model, {}, signed):
+            fail("is_signed() does not see Config(signature_version=UNSIGNED) on the signer")
+    except Exception as exc:
+        fail("RequestSigner.signature_version cannot tell an unsigned client", exc)
 
     # 6. a before-call answer is what the client returns, with the kept parameters and
     #    the signing credentials available to it

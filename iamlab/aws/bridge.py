@@ -68,7 +68,7 @@ def _answerer(lab: Lab) -> Any:
             context.get(_PARAMS_KEY, {}),
             seam.signing_credentials(request_signer, region),
             region,
-            signed=seam.is_signed(model, context),
+            signed=seam.is_signed(model, context, request_signer),
         )
         return http_response(params.get("url", ""), status, headers), parsed
 

@@ -27,6 +27,7 @@ PREFIXES = {
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_TOKEN_PREFIX = "IQoJb3JpZ2luX2VjE"
 
 
 class IdGenerator:
@@ -82,9 +83,11 @@ class IdGenerator:
         """A 40-character secret access key."""
         return self._chars("secret", _B64, 40)
 
-    def session_token(self) -> str:
-        """An opaque session token (base64 text, like STS's)."""
-        return "IQoJb3JpZ2luX2VjE" + base64.b64encode(self._bytes("token", 150)).decode()
+    def session_token(self, min_size: int = 0) -> str:
+        """An opaque session token (base64 text, like STS's) of at least ``min_size``
+        characters (STS's ``MinimumSessionTokenSize``, in bytes of ASCII text)."""
+        size = max(150, -(-(min_size - len(_TOKEN_PREFIX)) * 3 // 4))
+        return _TOKEN_PREFIX + base64.b64encode(self._bytes("token", size)).decode()
 
     def request_id(self) -> str:
         """A request id in UUID form."""

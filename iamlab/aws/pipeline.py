@@ -9,12 +9,14 @@ For every call, under the lab's lock (one call at a time; re-entrant):
    "Lab decisions" D6);
 4. **validate** the input against the operation's shape in botocore's model
    (:mod:`iamlab.aws.validation`), before anything can change;
-5. run the **handler**, which authorizes (``call.authorize``) and answers;
-6. **check the output** against the model (:mod:`iamlab.aws.output_shape`);
-7. append the **trail row** (:func:`iamlab.aws.trail.row`).
+5. refuse any **parameter the lab does not emulate** for this operation
+   (:mod:`iamlab.aws.parameters`: ``NotImplementedInLab``, never silently dropped);
+6. run the **handler**, which authorizes (``call.authorize``) and answers;
+7. **check the output** against the model (:mod:`iamlab.aws.output_shape`);
+8. append the **trail row** (:func:`iamlab.aws.trail.row`).
 
 A call completes or changes nothing (``docs/aws-behaviour.md``, "Lab decisions" D11):
-steps 1-6 run inside an undo journal (:mod:`iamlab.aws.atomic`). A service error
+steps 1-7 run inside an undo journal (:mod:`iamlab.aws.atomic`). A service error
 undoes whatever the handler had changed; any other exception is a bug in iamlab: it
 is undone too and answered with the service's internal error (HTTP 500) naming the
 operation, and recorded in the trail (D12).
@@ -31,6 +33,7 @@ from . import atomic, bridge, trail
 from .authn import authenticate, check_scope
 from .errors import LabError
 from .output_shape import check_output
+from .parameters import check_supported
 from .services import Call, handler_for, supported
 from .validation import validate_input
 
@@ -101,7 +104,7 @@ def _dispatch(
     body: dict[str, Any]
     with atomic.journal() as journal:
         try:
-            caller = authenticate(lab, service, credentials, signed)
+            caller = authenticate(lab, service, credentials, signed, operation)
             handler = handler_for(service, operation)
             if handler is None:
                 ops = supported(service)
@@ -113,6 +116,7 @@ def _dispatch(
                 )
             check_scope(caller, service, operation)
             validate_input(model, params)
+            check_supported(model, params)
             call = Call(lab, service, operation, params, caller, region, request_id)
             body = handler(call, params)
             check_output(model, body)

@@ -60,6 +60,7 @@ class ManagedPolicy:
     versions: dict[str, PolicyVersion] = field(default_factory=dict)
     default_version: str = "v1"
     next_version: int = 2
+    tags: list[dict] = field(default_factory=list)
 
     @property
     def default(self) -> PolicyVersion:
@@ -130,6 +131,7 @@ class IdentityProvider:
     client_ids: list[str] = field(default_factory=list)
     thumbprints: list[str] = field(default_factory=list)
     metadata: str = ""
+    tags: list[dict] = field(default_factory=list)
 
 
 _AREAS = (

@@ -105,7 +105,7 @@ def test_second_device_with_long_term_keys_is_refused(lab, a, bob) -> None:
     row = lab.trail().iloc[-2]  # the refused EnableMFADevice (list_mfa_devices came after)
     assert (row.operation, row.decision, row.error) == (
         "EnableMFADevice",
-        "implicitDeny",
+        "refusedByRule",  # the policy allowed it; IAM's rule refused it
         "AccessDenied",
     )
     assert "AWS-2023-001" in row.reason

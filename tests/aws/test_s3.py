@@ -365,7 +365,7 @@ def test_explicit_deny_in_bucket_policy_beats_identity_allow(
 def test_cross_account_needs_both_sides_and_is_plain_access_denied(
     lab: Lab, s3, b: boto3.Session
 ) -> None:
-    """FACTS 7: cross-account S3 denials are believed to stay plain "Access Denied"."""
+    """docs/aws-behaviour.md (S3): cross-account S3 denials stay a plain "Access Denied"."""
     s3.put_object(Bucket=BUCKET, Key="k", Body=b"x")
     bo = make_user(lab, b, "Bo", mfa=False)
     # identity policy alone: the bucket's account has not allowed it
@@ -391,12 +391,19 @@ def test_cross_account_needs_both_sides_and_is_plain_access_denied(
 
 
 def test_only_the_owner_account_manages_the_bucket_policy(lab: Lab, s3, b: boto3.Session) -> None:
+    """S3 API Reference, GetBucketPolicy: a caller with the permission who does not belong to
+    the bucket owner's account gets 405 Method Not Allowed (tests/aws/test_s3_fidelity.py
+    has the full set)."""
     grant = bucket_policy(B, ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], f"arn:aws:s3:::{BUCKET}")
     s3.put_bucket_policy(Bucket=BUCKET, Policy=grant)
     bo = make_user(lab, b, "Bo", {"s3": ALLOW_S3}, mfa=False).client("s3")
     with pytest.raises(ClientError) as e:
         bo.get_bucket_policy(Bucket=BUCKET)
-    assert err(e) == ("AccessDenied", "Access Denied", 403)
+    assert err(e) == (
+        "MethodNotAllowed",
+        "The specified method is not allowed against this resource.",
+        405,
+    )
 
 
 def test_owner_root_can_always_manage_the_bucket_policy(s3) -> None:
@@ -497,7 +504,7 @@ def test_seed_nikhil_with_assume_role_mfa_credentials_fails(nikhil_lab) -> None:
 
 
 def test_seed_nikhil_assume_role_succeeds_when_role_sessions_propagate_mfa() -> None:
-    """The other reading of AWS's texts (FACTS A.1): role sessions carry MFA."""
+    """The other reading of AWS's texts (docs/aws-behaviour.md, D1): role sessions carry MFA."""
     lab = Lab(role_session_mfa="propagate")
     a = lab.create_account(A)
     c = lab.create_account(C)

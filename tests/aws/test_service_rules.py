@@ -601,12 +601,16 @@ def test_instance_limit(lab: Lab, a: boto3.Session) -> None:
 
 
 def test_huge_max_count_never_hangs(lab: Lab, a: boto3.Session) -> None:
-    """MaxCount far past the limit is refused at once and launches nothing."""
+    """EC2 API Reference, RunInstances: EC2 launches as many as it can up to MaxCount, so a
+    MaxCount far past the limit launches the limit's worth at once (and never hangs); a
+    MinCount past it launches nothing (tests/aws/test_ec2_counts.py has the full set)."""
     ec2 = a.client("ec2")
     with pytest.raises(ClientError) as e:
-        ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=10**9)
+        ec2.run_instances(ImageId=AMI, MinCount=10**9, MaxCount=10**9)
     assert err(e)[0] == "InstanceLimitExceeded" and "(1000000000)" in err(e)[1]
     assert ec2.describe_instances()["Reservations"] == []
+    launched = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=10**9)["Instances"]
+    assert len(launched) == 20
 
 
 # ---- policy text with JSON's non-standard literals --------------------------------------

@@ -1,4 +1,4 @@
-"""IAM's policy simulator: SimulateCustomPolicy and SimulatePrincipalPolicy (FACTS 6)."""
+"""IAM's policy simulator: SimulateCustomPolicy and SimulatePrincipalPolicy (docs/aws-behaviour.md, IAM)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Service handlers: how the lab answers each AWS API operation.
 
-Adding a service (S3, EC2, DynamoDB, ...) means adding one module here; nothing
-else needs to change. Every module in this package whose name does not start
-with ``_`` is imported on first use, and its ``@operation`` functions are
+Adding a service (S3, EC2, DynamoDB, ...) means adding one module here and one row
+per operation to ``_parameters.HONOURED`` (the parameters the handler honours);
+nothing else needs to change. Every module in this package whose name does not
+start with ``_`` is imported on first use, and its ``@operation`` functions are
 registered.
 
 Writing a handler
@@ -25,16 +26,27 @@ Writing a handler
 What the lab does around your handler
 -------------------------------------
 
-* botocore has already **validated the parameters** against the service model
-  (``params`` are the learner's keyword arguments, after botocore's own
-  ``before-parameter-build`` customisations).
+* ``params`` are the learner's keyword arguments, after botocore's own
+  ``before-parameter-build`` customisations. The botocore client has checked only
+  that required members are present, that types are right and that values are not
+  below their minimum.
 * The caller is **authenticated** before your handler runs (unknown key, wrong
   secret, expired token, credentials of a deleted user or role all fail with the
-  service's own codes from ``_catalog``), and the credential-scope rules of
+  service's own codes from ``_catalog``; an unsigned request is the anonymous caller
+  for S3 and refused elsewhere), and the credential-scope rules of
   ``docs/aws-behaviour.md`` (D6) are applied (GetSessionToken credentials without
   MFA cannot call IAM, and so on).
-* The input is **validated** against the model's constraints (lengths, patterns,
-  enums, ranges) by :mod:`iamlab.aws.validation`; keep only the service's own rules.
+* The input is **validated** against every constraint of the operation's model
+  (maximum lengths, patterns, enums, numeric ranges, list lengths) by
+  :mod:`iamlab.aws.validation`, with the service's own validation error; keep only
+  the service's rules that the model does not state.
+* A parameter your handler does **not honour is refused** before it runs
+  (:mod:`iamlab.aws.parameters`: ``NotImplementedInLab``, HTTP 501, naming the
+  parameter, the operation and the supported ones). The list is data,
+  ``_parameters.HONOURED``: list a member only if your handler's answer or state
+  depends on it the way AWS's does (``Path``, ``MaxItems``/``Marker``, ``Tags`` that
+  are stored and returned...). Members botocore fills in by itself (idempotency
+  tokens, S3 checksum members) are always accepted.
 * The call is **atomic**: raise ``call.error(...)`` (or let any exception escape) at
   any point and whatever the handler changed is undone (:mod:`iamlab.aws.atomic`).
   An exception that is not a ``LabError`` is a bug: the learner gets the service's

@@ -259,6 +259,8 @@ def policy_shape(mp: ManagedPolicy, attachments: int, boundary_uses: int = 0) ->
     }
     if mp.description:
         out["Description"] = mp.description
+    if mp.tags:
+        out["Tags"] = list(mp.tags)
     return out
 
 

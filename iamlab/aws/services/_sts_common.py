@@ -61,18 +61,12 @@ def check_mfa(call: Call, serial: str | None, code: str | None) -> bool:
     return True
 
 
-def duration(
-    call: Call, requested: int | None, default: int, maximum: int, root_max: int | None = None
-) -> int:
-    """Session duration in seconds: default, server-side maximum, root's 1-hour cap."""
+def duration(call: Call, requested: int | None, default: int, root_max: int | None = None) -> int:
+    """Session duration in seconds: the request's (the model bounds it), else ``default``;
+    root gets at most ``root_max`` (a longer request gets ``root_max``)."""
     if call.caller.is_root and root_max is not None:
-        return min(requested or root_max, root_max)  # longer requests default to 1 h
-    value = default if requested is None else requested
-    if value > maximum:
-        raise constraint(
-            value, "durationSeconds", f"Member must have value less than or equal to {maximum}"
-        )
-    return value
+        return min(requested or root_max, root_max)
+    return default if requested is None else requested
 
 
 def session_policies(
@@ -88,6 +82,8 @@ def session_policies(
     parsed = []
     size = sum(len(a) for a in arns)
     if text is not None:
+        # The models of GetFederationToken, AssumeRoleWithWebIdentity and AssumeRoleWithSAML
+        # bound Policy to 2,048 characters; AssumeRole's does not, STS does (API reference).
         if len(text) > PACKED_LIMIT:
             raise constraint(
                 text, "policy", f"Member must have length less than or equal to {PACKED_LIMIT}"
@@ -116,13 +112,17 @@ def session_policies(
 
 
 def issue(call: Call, issued_by: str, kind: Kind, seconds: int, **fields: Any) -> TemporarySession:
-    """Create, store and return a new temporary session."""
+    """Create, store and return a new temporary session.
+
+    The session token is at least the request's ``MinimumSessionTokenSize`` bytes long
+    (STS API reference, AssumeRole and the other credential-issuing calls).
+    """
     lab = call.lab
     now = call.now
     s = TemporarySession(
         access_key_id=lab.ids.access_key_id(temporary=True),
         secret=lab.ids.secret_access_key(),
-        token=lab.ids.session_token(),
+        token=lab.ids.session_token(call.params.get("MinimumSessionTokenSize") or 0),
         account=fields.pop("account", call.caller.account),
         issued_by=issued_by,
         issued_at=now,

@@ -11,7 +11,8 @@ which the low-level boto3 client passes through unchanged. Tables are ``ACTIVE``
 soon as they are created (real DynamoDB shows ``CREATING`` for a few seconds), and
 ``ItemCount``/``TableSizeBytes`` are live (real DynamoDB refreshes them about every
 six hours). Expressions other than a simple ``ProjectionExpression`` (conditions,
-filters) and secondary indexes are not emulated and say so.
+filters) and secondary indexes are not emulated: such parameters are refused with
+``NotImplementedInLab`` before the handler runs (:mod:`iamlab.aws.parameters`).
 """
 
 from __future__ import annotations
@@ -46,20 +47,6 @@ TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+", re.ASCII)
 MAX_ITEM_BYTES = 400 * 1024  # Developer Guide, "Item size"
 NOT_FOUND = "Requested resource not found"
 KEY_MISMATCH = "The provided key element does not match the schema"
-UNSUPPORTED = (
-    "ConditionExpression",
-    "Expected",
-    "FilterExpression",
-    "ScanFilter",
-    "IndexName",
-    "Segment",
-    "TotalSegments",
-    "LocalSecondaryIndexes",
-    "GlobalSecondaryIndexes",
-    "StreamSpecification",
-    "ResourcePolicy",
-    "Tags",  # tagging at creation also needs dynamodb:TagResource
-)
 
 
 # ---- helpers ------------------------------------------------------------------------
@@ -72,16 +59,6 @@ def table_arn(call: Call, name: str) -> str:
 def _tables(call: Call) -> dict[str, Table]:
     ext = call.account_state().extension("dynamodb")
     return ext.setdefault("tables", {}).setdefault(call.region, {})
-
-
-def _refuse_unsupported(call: Call, params: dict) -> None:
-    given = [p for p in UNSUPPORTED if p in params]
-    if given:
-        raise LabError(
-            "NotImplementedInLab",
-            f"iamlab does not emulate {', '.join(given)} in dynamodb:{call.operation}",
-            501,
-        )
 
 
 def check_table_name(name: str, allow_arn: bool = True) -> None:
@@ -203,7 +180,6 @@ def check_item(call: Call, item: Item) -> Item:
 def _authorized_table(call: Call, params: dict, missing: str = NOT_FOUND) -> Table:
     """Validate the request (table name, every AttributeValue, item size), authorize
     ``dynamodb:<Operation>`` on the table, then find it."""
-    _refuse_unsupported(call, params)
     name = params["TableName"]
     check_table_name(name)
     for member in ("Item", "Key", "ExclusiveStartKey"):
@@ -415,7 +391,6 @@ def _description(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
 @operation("dynamodb", "CreateTable")
 def create_table(call: Call, params: dict) -> dict:
     """Create a table in the caller's account (``ACTIVE`` at once)."""
-    _refuse_unsupported(call, params)
     check_table_name(params["TableName"], allow_arn=False)
     _check_schema(call, params)
     mode, throughput = _throughput(call, params)
@@ -521,6 +496,13 @@ def delete_item(call: Call, params: dict) -> dict:
 @operation("dynamodb", "Scan")
 def scan(call: Call, params: dict) -> dict:
     """Every item, in insertion order, paged by ``Limit``/``ExclusiveStartKey``."""
+    if params.get("Select") == "ALL_PROJECTED_ATTRIBUTES":  # an index's projection
+        raise LabError(
+            "NotImplementedInLab",
+            "iamlab does not emulate Select=ALL_PROJECTED_ATTRIBUTES in dynamodb:Scan "
+            "(secondary indexes)",
+            501,
+        )
     table = _authorized_table(call, params)
     names = _projection(call, params)
     keys = list(table["items"])

@@ -314,7 +314,7 @@ def list_account_aliases(call: Call, params: dict) -> dict:
     """The account alias (the lab uses the account's name when it is not the id)."""
     acct = call.account_state()
     call.authorize("iam:ListAccountAliases", "*")
-    return {"AccountAliases": list(acct.aliases), "IsTruncated": False}
+    return page(list(acct.aliases), params, "AccountAliases")
 
 
 @operation("iam", "CreateAccountAlias")

@@ -11,7 +11,9 @@ from __future__ import annotations
 from ..errors import LabError
 from ..mfa import MfaDevice, otpauth_uri, qr_png
 from ..state import AccountState, User
-from ._call import Call
+from ..trail import REFUSED_BY_RULE, allowed_reason, rule_reason
+from ._call import Authorization, Call
+from ._catalog import spec
 from ._iam_common import (
     check_name,
     check_path,
@@ -33,6 +35,26 @@ OWN_DEVICE_BECAUSE = (
     "with MFA: call GetSessionToken with an existing MFA device first "
     "(AWS security bulletin AWS-2023-001)"
 )
+OWN_DEVICE_RULE = "IAM's MFA-device rule (AWS-2023-001)"
+
+
+def refuse_by_rule(
+    call: Call, action: str, resource: str, rule: str, because: str, why: str
+) -> None:
+    """Refuse ``action``, which the policies allowed, because of a rule of the service.
+
+    The trail records it as ``refusedByRule`` (not a policy decision: the check before this
+    one allowed it), with ``why``, the ``rule``'s name and what allowed it; the learner gets
+    the service's access-denied error with ``because``.
+    """
+    allowed = call.checks[-1].decision if call.checks else None
+    reason = rule_reason(rule, why, allowed_reason(allowed))
+    call.checks.append(Authorization(action, resource, allowed, REFUSED_BY_RULE, reason))
+    denied = spec(call.service)["denied"]
+    message = denied["message"].format(
+        principal=call.caller.arn, action=action, resource=resource, because=because
+    )
+    raise LabError(denied["code"], message.strip(), denied["status"])
 
 
 def check_own_device_change(call: Call, acct: AccountState, user: User, action: str) -> None:
@@ -42,7 +64,8 @@ def check_own_device_change(call: Call, acct: AccountState, user: User, action: 
     They must first get MFA-authenticated credentials with GetSessionToken and an
     existing device. The first device can be enabled with long-term keys; other
     principals (an administrator, root) are not concerned; policies apply as always
-    (this check runs after ``call.authorize``). ``Lab(mfa_device_rule="2022")`` replays
+    (this check runs after ``call.authorize``), and the trail records the refusal as
+    ``refusedByRule`` (:func:`refuse_by_rule`). ``Lab(mfa_device_rule="2022")`` replays
     2022-11-16 to 2023-04-21, when AWS allowed it.
     """
     c = call.caller
@@ -54,15 +77,14 @@ def check_own_device_change(call: Call, acct: AccountState, user: User, action: 
         return  # GetSessionToken credentials with MFA
     if not acct.devices_of(user.name):
         return  # the first device
-    call.deny(
+    refuse_by_rule(
+        call,
         action,
         user.arn,
+        OWN_DEVICE_RULE,
         OWN_DEVICE_BECAUSE,
-        reason=(
-            f"{user.name} already has an MFA device, so changing their own devices needs "
-            "MFA-authenticated credentials (GetSessionToken with an existing device); "
-            "AWS-2023-001"
-        ),
+        f"{user.name} already has an MFA device, so changing their own devices needs "
+        "MFA-authenticated credentials (GetSessionToken with an existing device).",
     )
 
 

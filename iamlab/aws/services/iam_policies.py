@@ -163,11 +163,15 @@ def _register_inline(kind: str) -> None:
 
     @operation("iam", f"ListAttached{kind}Policies")
     def list_attached(call: Call, params: dict) -> dict:
+        """Attached managed policies, in attach order, under the ``PathPrefix`` of the
+        *policies'* paths (IAM API reference, ListAttachedUserPolicies)."""
         acct, entity = _entity(call, params, kind, f"iam:ListAttached{kind}Policies")
+        prefix = params.get("PathPrefix", "/")
+        policies = acct.policies
         items = [
-            {"PolicyName": acct.policies[a].name, "PolicyArn": a}
+            {"PolicyName": policies[a].name, "PolicyArn": a}
             for a in entity.attached
-            if a in acct.policies
+            if a in policies and policies[a].path.startswith(prefix)
         ]
         return page(items, params, "AttachedPolicies")
 
@@ -221,7 +225,7 @@ def create_policy(call: Call, params: dict) -> dict:
     path = check_path(params.get("Path"))
     arn = acct.arn("policy", path, name)
     call.authorize("iam:CreatePolicy", arn)
-    check_tags(params.get("Tags"))
+    tags = check_tags(params.get("Tags"))
     if any(mp.name.lower() == name.lower() for mp in acct.policies.values()):
         raise LabError(
             "EntityAlreadyExists",
@@ -233,7 +237,14 @@ def create_policy(call: Call, params: dict) -> dict:
     parsed = parse(document, "identity", f"policy/{name} (v1)")
     now = call.now
     mp = ManagedPolicy(
-        name, path, call.lab.ids.unique_id("policy"), arn, now, now, params.get("Description", "")
+        name,
+        path,
+        call.lab.ids.unique_id("policy"),
+        arn,
+        now,
+        now,
+        params.get("Description", ""),
+        tags=tags,
     )
     mp.versions["v1"] = PolicyVersion("v1", StoredPolicy(name, document, parsed), now)
     acct.policies[arn] = mp
@@ -372,7 +383,10 @@ def delete_policy(call: Call, params: dict) -> dict:
 @operation("iam", "ListEntitiesForPolicy")
 def list_entities_for_policy(call: Call, params: dict) -> dict:
     """Who uses a policy: attached (``PermissionsPolicy``), as a permissions boundary
-    (``PermissionsBoundary``) or, without ``PolicyUsageFilter``, either way."""
+    (``PermissionsBoundary``) or, without ``PolicyUsageFilter``, either way.
+
+    Users, then groups, then roles, paged together with ``Marker``/``MaxItems``.
+    """
     acct = call.account_state()
     arn = params["PolicyArn"]
     call.authorize("iam:ListEntitiesForPolicy", arn)
@@ -386,24 +400,16 @@ def list_entities_for_policy(call: Call, params: dict) -> dict:
         bounded = usage != "PermissionsPolicy" and getattr(entity, "boundary", None) == arn
         return (attached or bounded) and entity.path.startswith(prefix)
 
-    def wanted(kind: str) -> bool:
-        return kinds in (None, kind)
-
-    return {
-        "PolicyUsers": [
-            {"UserName": u.name, "UserId": u.unique_id}
-            for u in acct.users.values()
-            if wanted("User") and uses(u)
-        ],
-        "PolicyGroups": [
-            {"GroupName": g.name, "GroupId": g.unique_id}
-            for g in acct.groups.values()
-            if wanted("Group") and uses(g)
-        ],
-        "PolicyRoles": [
-            {"RoleName": r.name, "RoleId": r.unique_id}
-            for r in acct.roles.values()
-            if wanted("Role") and uses(r)
-        ],
-        "IsTruncated": False,
-    }
+    rows: list[tuple[str, dict[str, str]]] = []
+    for kind, entities in (("User", acct.users), ("Group", acct.groups), ("Role", acct.roles)):
+        if kinds in (None, kind):
+            rows += [
+                (kind, {f"{kind}Name": e.name, f"{kind}Id": e.unique_id})
+                for e in entities.values()
+                if uses(e)
+            ]
+    out = page(rows, params, "Entities")
+    chunk = out.pop("Entities")
+    for kind in ("User", "Group", "Role"):
+        out[f"Policy{kind}s"] = [row for k, row in chunk if k == kind]
+    return out

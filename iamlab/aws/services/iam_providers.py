@@ -21,7 +21,7 @@ def create_oidc_provider(call: Call, params: dict) -> dict:
     name = provider_name(params["Url"])
     arn = f"arn:aws:iam::{acct.account_id}:oidc-provider/{name}"
     call.authorize("iam:CreateOpenIDConnectProvider", arn)
-    check_tags(params.get("Tags"))
+    tags = check_tags(params.get("Tags"))
     if arn in acct.providers:
         raise LabError(
             "EntityAlreadyExists", f"Provider with url {params['Url']} already exists.", 409
@@ -33,8 +33,12 @@ def create_oidc_provider(call: Call, params: dict) -> dict:
         call.now,
         list(params.get("ClientIDList", [])),
         list(params.get("ThumbprintList", [])),
+        tags=tags,
     )
-    return {"OpenIDConnectProviderArn": arn}
+    out: dict = {"OpenIDConnectProviderArn": arn}
+    if tags:
+        out["Tags"] = list(tags)
+    return out
 
 
 def _get(call: Call, arn: str, action: str) -> IdentityProvider:
@@ -54,6 +58,7 @@ def get_oidc_provider(call: Call, params: dict) -> dict:
         "ClientIDList": list(p.client_ids),
         "ThumbprintList": list(p.thumbprints),
         "CreateDate": p.created,
+        **({"Tags": list(p.tags)} if p.tags else {}),
     }
 
 

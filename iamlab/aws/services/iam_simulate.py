@@ -437,13 +437,6 @@ def simulate_principal_policy(call: Call, params: dict) -> dict:
     """Simulate the policies of a user (with its groups'), group or role, plus extra ones."""
     arn = params["PolicySourceArn"]
     call.authorize("iam:SimulatePrincipalPolicy", arn)
-    if params.get("PolicyExclusionList"):
-        raise LabError(
-            "NotImplementedInLab",
-            "iamlab does not emulate PolicyExclusionList of SimulatePrincipalPolicy; "
-            "detach the policy in a lab snapshot instead.",
-            501,
-        )
     acct = call.account_state()
     kind, entity = _entity(acct, arn)
     inputs = Inputs([], None, None, [], {})

@@ -13,8 +13,14 @@ S3 documents the enhanced context only for requests from the bucket owner's own
 account or organization, and the lab has no organizations (BELIEVED; docs/aws-behaviour.md,
 "S3"). The trail keeps the full reason either way.
 
+Unsigned (anonymous) requests reach S3 as the anonymous caller: only a bucket policy that
+allows ``"*"`` can allow them, and their denials are the plain ``Access Denied``.
+
 State: ``account_state(owner).extension("s3")["buckets"][name]`` is a bucket dict;
-bucket names are unique across the whole lab, as in an AWS partition.
+bucket names are unique across the whole lab, as in an AWS partition. Finding a bucket
+reads every account's S3 state without journaling it (``AccountState.raw``); a handler
+that changes a bucket gets it from its owner's journaled state, so a call's undo journal
+copies that one account's S3 state and nothing else (:mod:`iamlab.aws.atomic`).
 """
 
 from __future__ import annotations
@@ -57,6 +63,15 @@ ALREADY_YOURS = (
 NOT_EMPTY = ("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
 INVALID_NAME = ("InvalidBucketName", "The specified bucket is not valid.", 400)
 PLAIN_DENIED = ("AccessDenied", "Access Denied", 403)
+# S3 API Reference, "Error responses"
+METHOD_NOT_ALLOWED = (
+    "MethodNotAllowed",
+    "The specified method is not allowed against this resource.",
+    405,
+)
+INVALID_DIGEST = ("InvalidDigest", "The Content-MD5 you specified is not valid.", 400)
+BAD_DIGEST = ("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
+BAD_TOKEN = ("InvalidArgument", "The continuation token provided is incorrect", 400)
 # S3 API reference, "Error responses": KeyTooLongError, "Your key is too long."
 KEY_TOO_LONG = ("KeyTooLongError", "Your key is too long.", 400)
 MAX_KEY_BYTES = 1024  # S3 User Guide, "Naming Amazon S3 objects": UTF-8 bytes
@@ -110,25 +125,46 @@ def _buckets(call: Call, account: str | None = None) -> dict[str, Bucket]:
     return call.account_state(account).extension("s3").setdefault("buckets", {})
 
 
-def find_bucket(call: Call, name: str) -> Bucket | None:
-    """The bucket called ``name`` in any account of the lab, or None."""
-    for acct in call.lab.accounts.values():
-        bucket = acct.extra.get("s3", {}).get("buckets", {}).get(name)
-        if bucket is not None:
-            return bucket
+def find_bucket(call: Call, name: str, update: bool = True) -> Bucket | None:
+    """The bucket called ``name`` in any account of the lab, or None.
+
+    The search reads each account's S3 state without journaling it. With ``update`` (a
+    handler that may change the bucket) the bucket comes from its owner's journaled S3
+    state; without, it is the live bucket, which the handler must only read.
+    """
+    for account_id, acct in call.lab.accounts.items():
+        buckets = acct.raw("extra").get("s3", {}).get("buckets", {})
+        if name in buckets:
+            return _buckets(call, account_id)[name] if update else buckets[name]
     return None
 
 
-def get_bucket(call: Call, params: dict) -> Bucket:
+def get_bucket(call: Call, params: dict, update: bool = True) -> Bucket:
     """The bucket named in ``params`` (NoSuchBucket 404 if none; ExpectedBucketOwner checked)."""
-    bucket = find_bucket(call, params["Bucket"])
+    bucket = find_bucket(call, params["Bucket"], update)
     if bucket is None:
         raise _fail(NO_SUCH_BUCKET)
+    _check_owner(call, params, bucket)
+    return bucket
+
+
+def _check_owner(call: Call, params: dict, bucket: Bucket, head: bool = False) -> None:
+    """``ExpectedBucketOwner`` that is not the bucket's owner: 403 (S3 API reference)."""
     expected = params.get("ExpectedBucketOwner")
     if expected is not None and expected != bucket["owner"]:
         call.note = f"ExpectedBucketOwner {expected} is not the bucket owner"
-        raise _fail(PLAIN_DENIED)
-    return bucket
+        raise LabError("403", "Forbidden", 403) if head else _fail(PLAIN_DENIED)
+
+
+def _plain_denials(call: Call, action: str, resource: str, account: str) -> Any:
+    """``call.authorize`` on a resource of the caller's own account (CreateBucket,
+    ListBuckets); an anonymous caller's denial is the plain ``Access Denied``."""
+    try:
+        return call.authorize(action, resource, resource_account=account)
+    except LabError as exc:
+        if exc.code == "AccessDenied" and call.caller.kind == "anonymous":
+            raise _fail(PLAIN_DENIED) from None
+        raise
 
 
 def authorize(
@@ -202,8 +238,8 @@ def create_bucket(call: Call, params: dict) -> dict:
     if not valid_bucket_name(name):
         raise _fail(INVALID_NAME)
     region = _check_location(call, params)
-    call.authorize("s3:CreateBucket", bucket_arn(name), resource_account=call.account)
-    existing = find_bucket(call, name)
+    _plain_denials(call, "s3:CreateBucket", bucket_arn(name), call.account)
+    existing = find_bucket(call, name, update=False)
     if existing is not None:
         if existing["owner"] != call.account:
             raise _fail(BUCKET_EXISTS)
@@ -237,19 +273,26 @@ def delete_bucket(call: Call, params: dict) -> dict:
 
 @operation("s3", "ListBuckets")
 def list_buckets(call: Call, params: dict) -> dict:
-    """The caller's account's buckets, by name (action ``s3:ListAllMyBuckets``)."""
-    call.authorize("s3:ListAllMyBuckets", ALL_BUCKETS, resource_account=call.account)
+    """The caller's account's buckets, by name (action ``s3:ListAllMyBuckets``), paged with
+    ``MaxBuckets`` and an opaque ``ContinuationToken`` (S3 API reference, ListBuckets)."""
+    _plain_denials(call, "s3:ListAllMyBuckets", ALL_BUCKETS, call.account)
     prefix = params.get("Prefix", "")
     region = params.get("BucketRegion")
+    after = _token_key(call, params["ContinuationToken"]) if "ContinuationToken" in params else ""
+    acct = call.account_state()
+    mine = acct.raw("extra").get("s3", {}).get("buckets", {})
     rows = [
         {"Name": b["name"], "CreationDate": b["created"], "BucketRegion": b["region"]}
-        for b in sorted(_buckets(call).values(), key=lambda b: b["name"])
-        if b["name"].startswith(prefix) and region in (None, b["region"])
+        for b in sorted(mine.values(), key=lambda b: b["name"])
+        if b["name"].startswith(prefix) and region in (None, b["region"]) and b["name"] > after
     ]
+    size = params.get("MaxBuckets", 10000)
     out: dict[str, Any] = {
-        "Buckets": rows,
-        "Owner": {"DisplayName": call.account_state().name, "ID": canonical_id(call, call.account)},
+        "Buckets": rows[:size],
+        "Owner": {"DisplayName": acct.name, "ID": canonical_id(call, call.account)},
     }
+    if len(rows) > size:
+        out["ContinuationToken"] = _token(rows[size - 1]["Name"])
     if "Prefix" in params:
         out["Prefix"] = prefix
     return out
@@ -259,17 +302,20 @@ def list_buckets(call: Call, params: dict) -> dict:
 def _policy_call(call: Call, action: str, params: dict) -> Bucket:
     """Authorize a bucket-policy operation: only the owner account may make it.
 
-    S3 API reference (PutBucketPolicy and friends): the caller must belong to the bucket
-    owner's account, and the owner account's root user may always make these calls,
-    even if the bucket policy denies it (so an owner can never lock itself out).
+    S3 API reference (PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy): the caller
+    must have the permission *and* belong to the bucket owner's account. Without the
+    permission S3 answers 403 ``Access Denied``; with it, from another account, 405
+    ``MethodNotAllowed``. The owner account's root user may always make these calls, even
+    if the bucket policy denies it (so an owner can never lock itself out).
     """
-    bucket = get_bucket(call, params)
+    bucket = get_bucket(call, params, update=action != "s3:GetBucketPolicy")
     arn = bucket_arn(bucket["name"])
     if call.account != bucket["owner"]:
-        try:
-            call.deny(action, arn, "because only the bucket owner's account can manage its policy")
-        except LabError:
-            raise _fail(PLAIN_DENIED) from None
+        authorize(call, action, arn, bucket)  # 403 Access Denied without the permission
+        call.note = (
+            f"{action} is allowed, but only the bucket owner's account may manage its policy"
+        )
+        raise _fail(METHOD_NOT_ALLOWED)
     if call.caller.is_root:
         call.note = "the bucket owner's root user may always manage the bucket policy"
         return bucket
@@ -311,6 +357,7 @@ def put_bucket_policy(call: Call, params: dict) -> dict:
     """Attach a bucket policy (validated as a resource-based policy for this bucket)."""
     bucket = _policy_call(call, "s3:PutBucketPolicy", params)
     text = params["Policy"]
+    _check_md5(params, text.encode())
     parsed = _parse_bucket_policy(call, text, bucket["name"])
     bucket["policy"] = {"text": text, "parsed": parsed}
     return {}
@@ -342,13 +389,47 @@ def _object_key(params: dict, head: bool = False) -> str:
     return key
 
 
+def _check_md5(params: dict, data: bytes) -> None:
+    """``ContentMD5``: the base64 MD5 of the body, checked as S3 checks it (``InvalidDigest``
+    when it is not an MD5 at all, ``BadDigest`` when it is another body's)."""
+    given = params.get("ContentMD5")
+    if given is None:
+        return
+    try:
+        digest = base64.b64decode(given.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        digest = b""
+    if len(digest) != 16:
+        raise _fail(INVALID_DIGEST)
+    if digest != hashlib.md5(data, usedforsecurity=False).digest():
+        raise _fail(BAD_DIGEST)
+
+
+# Headers PutObject stores and GetObject/HeadObject return unchanged.
+STORED_HEADERS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage")
+SSE_S3 = "AES256"
+
+
 @operation("s3", "PutObject")
 def put_object(call: Call, params: dict) -> dict:
-    """Store an object (replacing any object with the same key)."""
+    """Store an object (replacing any object with the same key).
+
+    Objects are encrypted with S3 managed keys (``AES256``), S3's default; a request for
+    KMS encryption is refused as not emulated.
+    """
     key = _object_key(params)
     bucket = get_bucket(call, params)
     authorize(call, "s3:PutObject", object_arn(bucket["name"], key), bucket)
+    sse = params.get("ServerSideEncryption", SSE_S3)
+    if sse != SSE_S3:
+        raise LabError(
+            "NotImplementedInLab",
+            f"iamlab does not emulate ServerSideEncryption={sse} in s3:PutObject "
+            f"(server-side encryption with KMS keys); supported: {SSE_S3}",
+            501,
+        )
     data = _body_bytes(params.get("Body"))
+    _check_md5(params, data)
     etag = _etag(data)
     bucket["objects"][key] = {
         "body": data,
@@ -356,8 +437,9 @@ def put_object(call: Call, params: dict) -> dict:
         "modified": call.now.replace(microsecond=0),
         "content_type": params.get("ContentType", "binary/octet-stream"),
         "metadata": dict(params.get("Metadata", {})),
+        "headers": {h: params[h] for h in STORED_HEADERS if h in params},
     }
-    return {"ETag": etag, "ServerSideEncryption": "AES256"}
+    return {"ETag": etag, "ServerSideEncryption": SSE_S3}
 
 
 def _existing_object(call: Call, bucket: Bucket, key: str, head: bool = False) -> Obj:
@@ -384,7 +466,8 @@ def _object_headers(obj: Obj) -> dict[str, Any]:
         "ContentLength": len(obj["body"]),
         "ETag": obj["etag"],
         "ContentType": obj["content_type"],
-        "ServerSideEncryption": "AES256",
+        **obj.get("headers", {}),
+        "ServerSideEncryption": SSE_S3,
         "Metadata": dict(obj["metadata"]),
     }
 
@@ -393,7 +476,7 @@ def _object_headers(obj: Obj) -> dict[str, Any]:
 def get_object(call: Call, params: dict) -> dict:
     """An object's bytes (``Body`` is a botocore ``StreamingBody``) and headers."""
     key = _object_key(params)
-    bucket = get_bucket(call, params)
+    bucket = get_bucket(call, params, update=False)
     authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
     obj = _existing_object(call, bucket, key)
     return {"Body": streaming_body(obj["body"]), **_object_headers(obj)}
@@ -407,9 +490,10 @@ def head_object(call: Call, params: dict) -> dict:
     codes ``"404"``/``"403"`` with messages ``Not Found``/``Forbidden``.
     """
     key = _object_key(params, head=True)
-    bucket = find_bucket(call, params["Bucket"])
+    bucket = find_bucket(call, params["Bucket"], update=False)
     if bucket is None:
         raise LabError("404", "Not Found", 404)
+    _check_owner(call, params, bucket, head=True)
     try:
         authorize(call, "s3:GetObject", object_arn(bucket["name"], key), bucket)
     except LabError as exc:
@@ -462,8 +546,12 @@ def _listing(objects: dict[str, Obj], prefix: str, delimiter: str | None) -> lis
 
 @operation("s3", "ListObjectsV2")
 def list_objects_v2(call: Call, params: dict) -> dict:
-    """List keys (action ``s3:ListBucket`` on the bucket, with ``s3:prefix`` in the context)."""
-    bucket = get_bucket(call, params)
+    """List keys (action ``s3:ListBucket`` on the bucket, with ``s3:prefix`` in the context).
+
+    With ``FetchOwner`` each key shows its owner: the bucket owner's canonical id (the lab's
+    buckets have ACLs disabled, so the bucket owner owns every object, as in S3 today).
+    """
+    bucket = get_bucket(call, params, update=False)
     authorize(
         call, "s3:ListBucket", bucket_arn(bucket["name"]), bucket, _list_context(call, params)
     )
@@ -483,6 +571,9 @@ def list_objects_v2(call: Call, params: dict) -> dict:
         "KeyCount": len(page),
     }
     contents = [_content(enc(k), o) for k, o in page if o is not None]
+    if params.get("FetchOwner"):
+        owner = {"ID": canonical_id(call, bucket["owner"])}
+        contents = [{**c, "Owner": dict(owner)} for c in contents]
     commons = [{"Prefix": enc(k)} for k, o in page if o is None]
     if contents:
         out["Contents"] = contents
@@ -490,16 +581,21 @@ def list_objects_v2(call: Call, params: dict) -> dict:
         out["CommonPrefixes"] = commons
     _echo(out, params, enc)
     if more:
-        out["NextContinuationToken"] = base64.b64encode(page[-1][0].encode()).decode()
+        out["NextContinuationToken"] = _token(page[-1][0])
     return out
 
 
+def _token(last: str) -> str:
+    """An opaque continuation token for the page after ``last`` (a key or bucket name)."""
+    return base64.b64encode(last.encode()).decode()
+
+
 def _token_key(call: Call, token: str) -> str:
-    """The last key of the previous page, from an opaque continuation token."""
+    """The last key (or bucket name) of the previous page, from a continuation token."""
     try:
         return base64.b64decode(token.encode(), validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        call.error("InvalidArgument", "The continuation token provided is incorrect")
+    except (ValueError, UnicodeDecodeError, UnicodeEncodeError):
+        raise _fail(BAD_TOKEN) from None
 
 
 def _encoder(params: dict) -> Any:
