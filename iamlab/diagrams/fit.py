@@ -183,6 +183,9 @@ def measure(svg: str, column_px: float = 900) -> Fit:
     for group in graph.iter(f"{SVG}g") if graph is not None else []:
         kind = group.get("class", "")
         name = _title(group)
+        if "edge" in kind.split() and group.get("id", "").startswith("call_"):
+            # two calls between the same nodes share a title: the id tells them apart
+            name = f"{name} ({group.get('id')})"
         texts = [b for b in (text_box(t) for t in group.findall(f".//{SVG}text")) if b]
         if "node" in kind.split():
             shapes = [

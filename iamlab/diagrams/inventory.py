@@ -7,7 +7,8 @@ are the parsed :class:`iamlab.policy.Policy` objects the emulator itself evaluat
 
 This module relies on ``lab.accounts`` (account id -> account state) and on these
 fields of each account: ``name``, ``users``, ``groups``, ``roles``, ``policies``,
-``mfa_devices``, ``providers`` and the per-service state of S3, DynamoDB and EC2.
+``mfa_devices`` (each with ``serial``, ``name``, ``user``), ``providers`` and the
+per-service state of S3, DynamoDB and EC2.
 """
 
 from __future__ import annotations
@@ -63,6 +64,16 @@ class Provider:
     account: str
 
 
+@dataclass(frozen=True)
+class Device:
+    """A virtual MFA device: enabled for a user, or unassigned (created, never enabled)."""
+
+    serial: str  # arn:aws:iam::111111111111:mfa/Bob-phone
+    name: str  # its path and name after "mfa/": Bob-phone, or team/Bob-phone
+    account: str
+    user: str | None = None  # the user's name as created; None while unassigned
+
+
 @dataclass
 class Account:
     """One account and everything in it."""
@@ -74,6 +85,7 @@ class Account:
     roles: list[Holder] = field(default_factory=list)
     providers: list[Provider] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)  # in creation order
 
     def holders(self) -> list[Holder]:
         """Users, groups and roles, in that order."""
@@ -155,5 +167,9 @@ def inventory(lab: Any) -> list[Account]:
                 Provider(provider.arn, provider.kind, provider.name, account_id)
             )
         account.resources = _resources(acct, region)
+        for device in acct.mfa_devices.values():
+            name = device.serial.split(":", 5)[-1].removeprefix("mfa/")
+            user = names.get(device.user, device.user) if device.user else None
+            account.devices.append(Device(device.serial, name, account_id, user))
         accounts.append(account)
     return accounts

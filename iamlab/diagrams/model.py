@@ -17,6 +17,8 @@ NODE_KINDS = (
     "session",
     "federated",
     "mfa",
+    "credentials",
+    "service",
     "bucket",
     "table",
     "instance",
@@ -25,9 +27,11 @@ NODE_KINDS = (
 )
 EDGE_KINDS = ("trust", "member", "permission", "mfa", "call")
 # what happened to a call: IAM's three decisions, "refused" (turned away before any policy
-# was evaluated: a wrong, reused or expired MFA code, an unknown key, an expired token) and
-# "error" (allowed, but the service failed the request, e.g. NoSuchKey)
-DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "refused", "error")
+# was evaluated: a wrong, reused or expired MFA code, an unknown key, an expired token, a
+# parameter the service refuses), "refusedByRule" (the policies allowed it and a rule of the
+# service refused it: AWS-2023-001) and "error" (allowed, but the service failed the
+# request, e.g. NoSuchKey)
+DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "refused", "refusedByRule", "error")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Node:
     kind: str
     account: str | None = None
     detail: str = ""
+    state: str = ""  # drawn dashed, in words: an unassigned MFA device, credentials not issued
 
     def __post_init__(self) -> None:
         if self.kind not in NODE_KINDS:
@@ -114,7 +119,7 @@ class TrustFlow:
 
     def summary(self) -> str:
         """One line: the title and what each call got (the text form of a diagram)."""
-        names = {n.id: n.label for n in self.nodes}
+        names = {n.id: " ".join(n.label.split()) for n in self.nodes}
         calls = [
             f"{names.get(e.source, e.source)} {e.label.splitlines()[0]} "
             f"{names.get(e.target, e.target)}: {e.decision}"

@@ -23,6 +23,7 @@ from graphviz.quoting import quote
 from . import browser
 from .model import Edge, Node, TrustFlow
 from .style import (
+    COLUMN_PX,
     DECISION_COLOURS,
     DECISION_LINES,
     DECISION_WORDS,
@@ -33,7 +34,7 @@ from .style import (
     LEGEND,
     NODE_STYLES,
 )
-from .words import wrap
+from .words import WIDTH, clip, wrap
 
 
 class RendererMissing(RuntimeError):
@@ -135,29 +136,42 @@ class Diagram:
         return f"<Diagram: {self.title}>"
 
 
+def _plain(text: str) -> str:
+    """A label as plain text for DOT: backslashes and ``<...>`` keep no special meaning (a
+    name or an external ID a learner typed is drawn as typed)."""
+    return graphviz.escape(text)
+
+
 def _node_label(node: Node) -> str:
-    lines = [node.label]
-    words = KIND_WORDS[node.kind]
-    if words:
-        lines.append(words)
-    if node.detail:
-        lines.append(node.detail)
-    return "\n".join(wrap(line, 30) for line in lines)
+    parts = (node.label, KIND_WORDS[node.kind], node.detail, node.state)
+    lines = [line for part in parts if part for line in part.splitlines()]
+    return _plain("\n".join(wrap(clip(line, 90), 18, break_long=True) for line in lines))
+
+
+def _node_attrs(node: Node) -> dict[str, str]:
+    """The node's style; a node with a state (an unassigned device, credentials not issued)
+    is drawn dashed."""
+    attrs = dict(NODE_STYLES[node.kind])
+    if node.state and "dashed" not in attrs.get("style", ""):
+        attrs["style"] = ",".join(p for p in (attrs.get("style", ""), "dashed") if p)
+    return attrs
 
 
 def _call_label(edge: Edge) -> str:
     times = f" x{edge.count}" if edge.count > 1 else ""
     verdict = DECISION_WORDS[edge.decision or "error"]
     what, paren, qualifier = edge.label.partition(" (")
-    parts = [f"{what}{times}"] + ([f"({qualifier}"] if paren else []) + [verdict]
+    parts = [f"{what}{times}"] + ([clip(f"({qualifier}")] if paren else [])
     if edge.note:
-        parts.append(edge.note)
-    return "\n".join(wrap(p, 30) for p in parts)
+        parts.append(clip(edge.note))
+    lines = [wrap(p, WIDTH, break_long=True) for p in parts]
+    lines.insert(len(parts) - (1 if edge.note else 0), verdict)  # the verdict, kept whole
+    return "\n".join(lines)
 
 
 def _edge_attrs(edge: Edge) -> dict[str, str]:
     attrs = dict(EDGE_STYLES[edge.kind])
-    label = wrap(edge.label) if edge.label else ""
+    label = wrap(clip(edge.label), break_long=True) if edge.label else ""
     if edge.kind == "call":
         decision = edge.decision or "error"
         colour = DECISION_COLOURS[decision]
@@ -165,7 +179,7 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
         attrs["class"] = f"call {decision}"
         label = _call_label(edge)
     if label:
-        attrs["label"] = label
+        attrs["label"] = _plain(label)
     return attrs
 
 
@@ -192,7 +206,7 @@ def _caption(title: str | None, legend: bool) -> str:
 def _account_label(account: str, name: str) -> str:
     if not name or name == account:
         return account
-    return f"{name}: {account}" if "(" in name else f"{name} ({account})"
+    return _plain(f"{name}: {account}" if "(" in name else f"{name} ({account})")
 
 
 def _grouped_instances(flow: TrustFlow) -> dict[str, tuple[str, str]]:
@@ -252,18 +266,47 @@ def _endpoints(flow: TrustFlow, grouped: dict[str, tuple[str, str]]) -> list[tup
     return out
 
 
+# node separations (inches) tried in turn until the drawing fits the column: the first is
+# the usual one; a busy lab (many users on one row) is drawn tighter
+NODESEPS = ("0.25", "0.15", "0.08")
+
+
 def draw(flow: TrustFlow, legend: bool = True, title: bool = True) -> Diagram:
     """Lay out ``flow`` top to bottom, accounts as stacked clusters, calls coloured by decision.
 
     ``legend`` and ``title`` put the legend and the title above the picture (panels show
-    both as HTML instead).
+    both as HTML instead). Where graphviz-pure runs, a drawing wider than the column is laid
+    out again with nodes closer together (:data:`NODESEPS`); the first that fits is kept (or
+    the narrowest), so the same state always gives the same DOT and SVG.
     """
+    first = _draw(flow, legend, title, NODESEPS[0])
+    if browser.needed() or _width_px(first.raw_svg()) <= COLUMN_PX:
+        return first  # the usual case; in the browser, viz.js lays it out (nothing to measure)
+    from .fit import measure
+
+    tried = [(first, _width_px(first.raw_svg()), False)]
+    for nodesep in NODESEPS[1:]:
+        diagram = _draw(flow, legend, title, nodesep)
+        fit = measure(diagram.raw_svg(), COLUMN_PX)
+        if fit.width_px <= COLUMN_PX and fit.ok:
+            return diagram
+        tried.append((diagram, fit.width_px, fit.width_px <= COLUMN_PX))
+    narrow = [d for d, _, fits in tried if fits]
+    return narrow[0] if narrow else min(tried, key=lambda t: t[1])[0]
+
+
+def _width_px(svg: str) -> float:
+    found = _SVG_SIZE.search(svg)
+    return float(found.group(1)) * 4 / 3 if found else 0.0
+
+
+def _draw(flow: TrustFlow, legend: bool, title: bool, nodesep: str) -> Diagram:
     graph = graphviz.Digraph(name="trustflow")
     graph.attr(
         rankdir="TB",
         fontname=FONT,
         fontsize=FONT_SIZES["legend"],
-        nodesep="0.25",
+        nodesep=nodesep,
         ranksep="0.25",
         bgcolor="white",
         newrank="true",
@@ -303,7 +346,7 @@ def draw(flow: TrustFlow, legend: bool = True, title: bool = True) -> Diagram:
             nodes = by_account.get(account, [])
             for node in nodes:
                 if node.id not in grouped:
-                    sub.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
+                    sub.node(node.id, _node_label(node), **_node_attrs(node))
             instances = [node for node in nodes if node.id in grouped]
             if instances:
                 gid = grouped[instances[0].id][0]
@@ -313,8 +356,9 @@ def draw(flow: TrustFlow, legend: bool = True, title: bool = True) -> Diagram:
         if owner in flow.accounts:
             continue
         for node in loose:
-            graph.node(node.id, _node_label(node), **NODE_STYLES[node.kind])
+            graph.node(node.id, _node_label(node), **_node_attrs(node))
     seen: dict[tuple[str, str], int] = {}
+    called = _called(flow)
     for edge, source, target in _endpoints(flow, grouped):
         attrs = _edge_attrs(edge)
         if edge.kind == "call":
@@ -322,18 +366,27 @@ def draw(flow: TrustFlow, legend: bool = True, title: bool = True) -> Diagram:
             seen[pair] = seen.get(pair, 0) + 1
             suffix = f"_{seen[pair]}" if seen[pair] > 1 else ""
             attrs["id"] = f"call_{edge.source}__{edge.target}{suffix}"
-        if edge.kind == "mfa":
-            attrs["constraint"] = "false"
+        if edge.kind == "mfa" and edge.source in called:  # the device below its user
+            source, target = target, source
         graph.edge(source, target, **attrs)
     _stack_accounts(graph, flow, grouped)
     return Diagram(graph, flow.title, flow.summary())
 
 
+def _called(flow: TrustFlow) -> set[str]:
+    """The nodes some call of the drawing goes to."""
+    return {e.target for e in flow.edges if e.kind == "call"}
+
+
 def _same_rank_devices(sub: graphviz.Digraph, flow: TrustFlow, nodes: list[Node]) -> None:
-    """Draw each MFA device beside its user, not above it."""
+    """Draw each MFA device beside its user (on its left, where no call's words go), or
+    below it when a call goes to the device (so that the call points down, not sideways)."""
     ids = {n.id for n in nodes}
+    called = _called(flow)
     for edge in flow.edges:
-        if edge.kind == "mfa" and edge.source in ids and edge.target in ids:
+        if edge.kind != "mfa" or edge.source in called:
+            continue
+        if edge.source in ids and edge.target in ids:
             pair = "; ".join(quote(n) for n in (edge.source, edge.target))
             sub.body.append(f"\t{{rank=same; {pair}}}\n")
 

@@ -21,6 +21,8 @@ NODE_STYLES: dict[str, dict[str, str]] = {
     "session": {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": "#fff8f0"},
     "federated": {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": "#f3f0ff"},
     "mfa": {"shape": "note", "style": "filled", "fillcolor": "#fbefff"},
+    "credentials": {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": "#fff8c5"},
+    "service": {"shape": "box", "style": "diagonals,filled", "fillcolor": "#eef1f5"},
     "bucket": {"shape": "cylinder", "style": "filled", "fillcolor": "#e6ffec"},
     "table": {"shape": "cylinder", "style": "filled", "fillcolor": "#e6ffec"},
     "instance": {"shape": "box3d", "style": "filled", "fillcolor": "#e6ffec"},
@@ -36,7 +38,9 @@ KIND_WORDS = {
     "role": "IAM role",
     "session": "",
     "federated": "federated user",
-    "mfa": "MFA device",
+    "mfa": "",  # the label says it: "MFA device Bob-phone"
+    "credentials": "",  # "MFA credentials" or "temporary credentials"
+    "service": "",  # "S3 in account A"
     "bucket": "S3 bucket",
     "table": "DynamoDB table",
     "instance": "EC2 instance",
@@ -60,6 +64,7 @@ DECISION_COLOURS = {
     "implicitDeny": "#bc4c00",
     "explicitDeny": "#cf222e",
     "refused": "#8250df",
+    "refusedByRule": "#0969da",
     "error": "#6e7781",
 }
 
@@ -69,6 +74,7 @@ DECISION_LINES: dict[str, dict[str, str]] = {
     "implicitDeny": {"arrowhead": "normal"},
     "explicitDeny": {"arrowhead": "tee"},
     "refused": {"style": "dashed", "arrowhead": "tee"},
+    "refusedByRule": {"arrowhead": "box"},
     "error": {"style": "dotted", "arrowhead": "normal"},
 }
 
@@ -77,6 +83,7 @@ DECISION_WORDS = {
     "implicitDeny": "DENIED: no policy allows it",
     "explicitDeny": "DENIED: an explicit Deny",
     "refused": "REFUSED before any policy",
+    "refusedByRule": "policy allowed;\nREFUSED by a service rule",
     "error": "allowed, then failed",
 }
 
@@ -89,6 +96,7 @@ LEGEND = (
     (DECISION_COLOURS["implicitDeny"], "=====>", "call denied: no policy allows it"),
     (DECISION_COLOURS["explicitDeny"], "=====|", "call denied: an explicit Deny"),
     (DECISION_COLOURS["refused"], "= = =|", "call refused before any policy is read"),
+    (DECISION_COLOURS["refusedByRule"], "=====[]", "allowed by policy, refused by a service rule"),
     (DECISION_COLOURS["error"], ". . .>", "allowed, then the service failed"),
 )
 

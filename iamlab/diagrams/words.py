@@ -84,11 +84,34 @@ def short_actions(actions: Iterable[str], most: int = 3) -> str:
     return f"{service}{', '.join(names[:most])}{more}"
 
 
-def wrap(text: str, width: int = WIDTH) -> str:
-    """``text`` broken into lines of at most ``width`` characters (long words kept whole)."""
+LONGEST_WORD = 30  # a longer word (an ARN, a value a learner typed) is cut into pieces
+LONGEST = 120  # characters of one part of a label (a call's note, the qualifier of its words)
+
+
+def wrap(text: str, width: int = WIDTH, break_long: bool = False) -> str:
+    """``text`` broken into lines of at most ``width`` characters (long words kept whole,
+    unless ``break_long``: then a word longer than :data:`LONGEST_WORD` is cut into pieces)."""
     lines = []
     for paragraph in text.splitlines() or [""]:
+        if break_long:
+            paragraph = " ".join(
+                " ".join(word[i : i + LONGEST_WORD] for i in range(0, len(word), LONGEST_WORD))
+                for word in paragraph.split(" ")
+            )
         lines += textwrap.wrap(
             paragraph, width, break_long_words=False, break_on_hyphens=False
         ) or [""]
     return "\n".join(lines)
+
+
+def clip(text: str, most: int = LONGEST) -> str:
+    """``text`` cut to ``most`` characters, ending in an ellipsis when cut (what a learner
+    typed can be 1,224 characters long; the table and the explanation keep all of it)."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1]
+    space = cut.rfind(" ")
+    if space > most * 2 // 3:  # end on a whole word when one ends near the limit
+        cut = cut[:space]
+    return cut.rstrip() + "\u2026"

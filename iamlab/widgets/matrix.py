@@ -19,6 +19,7 @@ _COLOURS = {
     "denied (explicit)": "background-color: #ffebe9; color: #cf222e",
     "denied (implicit)": "background-color: #fff1e5; color: #bc4c00",
     "refused before any policy": "background-color: #fbefff; color: #8250df",
+    "refused by a service rule": "background-color: #ddf4ff; color: #0969da",
     "error": "background-color: #eaeef2; color: #57606a",
 }
 
@@ -65,7 +66,7 @@ def _cell_style(value: Any) -> str:
 
 def style_matrix(frame: Any) -> Any:
     """Colour each outcome cell (green allowed, orange implicit deny, red explicit deny,
-    purple refused before any policy).
+    purple refused before any policy, blue refused by a service rule).
 
     The Styler's HTML id is derived from the table's content, not random, so a
     notebook's stored output is the same on every run.

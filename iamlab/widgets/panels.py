@@ -113,11 +113,12 @@ class Panel(widgets.VBox):
         try:
             self.view = self.compute(**self.settings())
         except ValueError as exc:  # e.g. "Nikhil has no MFA device yet"
-            self.view = None
-            self.table.value = ""
-            browser.show(self.diagram, None)
-            self.explanation.value = (
-                f"<pre>This combination is not possible: {html.escape(str(exc))}</pre>"
+            self._cannot(f"This combination is not possible: {exc}")
+            return None
+        except Exception as exc:  # never a traceback in a learner's panel
+            self._cannot(
+                f"This setting could not be run: {type(exc).__name__}: {exc}\n"
+                "(a bug in the lab: please report it with the settings above)"
             )
             return None
         self.table.value = _table_html(self.view.table)
@@ -126,6 +127,12 @@ class Panel(widgets.VBox):
             f'<pre style="white-space: pre-wrap">{html.escape(self.view.explanation)}</pre>'
         )
         return self.view
+
+    def _cannot(self, text: str) -> None:
+        self.view = None
+        self.table.value = ""
+        browser.show(self.diagram, None)
+        self.explanation.value = f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
 
     def set(self, **settings: Any) -> View | None:
         """Change controls from code (as a learner's clicks would) and return the new view."""
@@ -248,12 +255,9 @@ def confused_deputy_panel(scenario: stories.ConfusedDeputy | None = None) -> Pan
     scenario = scenario or stories.build_confused_deputy()
 
     def compute(external_id: str, role: str) -> View:
+        # sent as typed (a space or a "!" is the service's to refuse); empty means none
         return view(
-            scenario,
-            scenario.play,
-            legend=False,
-            external_id=external_id.strip() or None,
-            role=role,
+            scenario, scenario.play, legend=False, external_id=external_id or None, role=role
         )
 
     controls = {
@@ -268,7 +272,7 @@ def confused_deputy_panel(scenario: stories.ConfusedDeputy | None = None) -> Pan
     }
     return Panel(
         scenario.title,
-        "Type an external ID (empty means none) and pick whose role.",
+        "Type an external ID (sent as typed; empty means none) and pick whose role.",
         controls,
         compute,
     )

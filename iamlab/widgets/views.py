@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iamlab import tables
-from iamlab.diagrams import Diagram, story_diagram
+from iamlab.diagrams import Diagram, browser, story_diagram
 from iamlab.scenarios.base import Attempt, Scenario
 
 OUTCOME_WORDS = {
@@ -19,6 +19,7 @@ OUTCOME_WORDS = {
     "explicitDeny": "denied (explicit)",
     "implicitDeny": "denied (implicit)",
     "refused": "refused before any policy",
+    "refusedByRule": "refused by a service rule",
     "error": "error",
 }
 COLUMNS = ["call", "outcome", "error", "reason"]
@@ -48,9 +49,32 @@ class View:
     diagram: Diagram | None
     explanation: str
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
+        if self.diagram is not None and browser.needed():
+            return None  # the browser draws the diagram: see _repr_mimebundle_
         svg = self.diagram.svg() if self.diagram is not None else ""
         return self.table.to_html(index=False) + svg
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> dict[str, Any] | None:
+        """Where Python cannot lay diagrams out (the browser site), the table and the
+        browser's diagram widget, one above the other; elsewhere nothing (``_repr_html_``)."""
+        if self.diagram is None or not browser.needed():
+            return None
+        import ipywidgets
+
+        box = ipywidgets.VBox(
+            [ipywidgets.HTML(self.table.to_html(index=False)), browser.widget(self.diagram)]
+        )
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": box.model_id,
+            },
+            "text/plain": repr(self),
+        }
 
     def __repr__(self) -> str:
         return self.table.to_string(index=False)
@@ -65,8 +89,19 @@ def explain_attempts(attempts: Iterable[Attempt]) -> str:
     head = f"{chosen.label}: {outcome_words(chosen)}"
     if chosen.error:
         head += f"\n{chosen.error}: {chosen.message}"
+    if chosen.error == "ParamValidationError":
+        return (
+            f"{head}\n\nNo request was sent: botocore checks each parameter against the "
+            "service's model before sending it (as it does with real AWS), so no policy was "
+            "evaluated."
+        )
     if chosen.outcome == "refused":
         return f"{head}\n\nNo policy was evaluated: the service turned the request away first."
+    if chosen.outcome == "refusedByRule":
+        return (
+            f"{head}\n\nThe policies allowed it; a rule of the service refused it.\n\n"
+            f"{chosen.explanation}"
+        )
     return f"{head}\n\n{chosen.explanation}"
 
 

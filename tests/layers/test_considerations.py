@@ -100,9 +100,9 @@ def test_a_user_made_by_account_b_passes_the_trust_policy(story) -> None:
     flow = trust_flow(story, [attempt])
     mallory_id = "222222222222_user_Mallory"
     assert flow.node(mallory_id).detail == "created by B's admin"
-    assert [n.label for n in flow.nodes if n.kind == "mfa"] == [
-        "Richard's phone",
-        "Mallory's phone",
+    assert [(n.label, n.detail) for n in flow.nodes if n.kind == "mfa"] == [
+        ("MFA device Richard", "enabled for Richard"),
+        ("MFA device Mallory", "enabled for Mallory"),
     ]
     edges = {(e.source, e.target, e.kind, e.label, e.decision) for e in flow.edges}
     role = "111111111111_role_CrossAccountRole"

@@ -19,6 +19,7 @@ from iamlab.diagrams import (
     TrustFlow,
     draw,
     lab_diagram,
+    lab_flow,
     story_diagram,
     trail_calls,
     trust_flow,
@@ -170,12 +171,17 @@ def test_a_bucket_and_an_mfa_device_created_through_boto3_appear(cross) -> None:
     root.client("s3").create_bucket(Bucket="learner-bucket")
     iam = root.client("iam")
     iam.create_user(UserName="Tom")
-    iam.create_virtual_mfa_device(VirtualMFADeviceName="Tom")  # not enabled: not drawn
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="Tom")  # created, never enabled
     flow = trust_flow(cross)
     assert flow.node(f"{A}_bucket_learner_bucket") is not None
-    assert not [n for n in flow.nodes if n.kind == "mfa" and n.account == A]
-    richard = [n for n in flow.nodes if n.kind == "mfa" and n.account == B]
-    assert [n.detail for n in richard] == ["mfa/Richard"]
+    (tom,) = [n for n in flow.nodes if n.kind == "mfa" and n.account == A]
+    assert (tom.label, tom.detail, tom.state) == ("MFA device Tom", "", "unassigned\n(not enabled)")
+    assert not [e for e in _edges(flow, "mfa") if e.source == tom.id]  # nobody's device
+    (richard,) = [n for n in flow.nodes if n.kind == "mfa" and n.account == B]
+    assert (richard.label, richard.detail) == ("MFA device Richard", "enabled for Richard")
+    source = story_diagram(cross).source
+    node = f'"{tom.id}" [label="MFA device Tom\nunassigned\n(not enabled)"'
+    assert node in source and 'style="filled,dashed"' in source.split(node)[1].split("]")[0]
 
 
 def test_permissions_come_from_the_policy_that_grants_them() -> None:
@@ -314,7 +320,7 @@ def _settings() -> list[tuple[str, object, dict]]:
         (
             "self-managed-mfa",
             build_self_managed_mfa,
-            [{"who": "Nikhil"}, {"who": "Sofia", "mfa": True}],
+            [{"who": "Nikhil"}, {"who": "Sofia"}, {"who": "Sofia", "mfa": True}],
         ),
         ("revoking-sessions", build_revoking, [{"how": h} for h in S.REVOCATION_CHOICES]),
         (
@@ -322,7 +328,8 @@ def _settings() -> list[tuple[str, object, dict]]:
             build_confused_deputy,
             [
                 {"external_id": e, "role": r}
-                for e in ("12345", "67890", None)
+                # the last two: refused by botocore, and by STS's model (a space)
+                for e in ("12345", "67890", None, "!", "12 345")
                 for r in ("yours", "other")
             ],
         ),
@@ -410,3 +417,215 @@ def test_measure_finds_small_text_and_labels_on_nodes() -> None:
 def test_text_width_follows_helvetica_metrics() -> None:
     assert text_width("iiii", 10) < text_width("MMMM", 10)
     assert text_width("Anaya", 10) == pytest.approx(10 * (667 + 556 + 556 + 500 + 556) / 1000)
+
+
+# ---- notebook 06, "Break it, then fix it": Bob's two devices ---------------------------------
+def _break_it_2022():
+    """Notebook 06's early-2023 cells: with Bob's keys only, list the buckets (denied), create
+    and enable a device named Bob, get MFA credentials with it, list the buckets with them."""
+    from iamlab.exercises.nb06 import add_bob
+
+    story = build_self_managed_mfa(mfa_device_rule="2022")
+    keys = add_bob(story)
+    lab, start = story.lab, story.lab.call_count()
+    iam, sts = keys.client("iam"), keys.client("sts")
+    with pytest.raises(Exception, match="AccessDenied"):
+        keys.client("s3").list_buckets()
+    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="Bob")["VirtualMFADevice"][
+        "SerialNumber"
+    ]
+    first = lab.totp(serial)
+    lab.clock.advance(seconds=30)
+    iam.enable_mfa_device(UserName="Bob", SerialNumber=serial, AuthenticationCode1=first,
+                          AuthenticationCode2=lab.totp(serial))  # fmt: skip
+    lab.clock.advance(seconds=30)
+    creds = sts.get_session_token(SerialNumber=serial, TokenCode=lab.totp(serial))
+    lab.session(creds["Credentials"]).client("s3").list_buckets()
+    return story, trail_calls(lab, since=start)
+
+
+def _today():
+    from iamlab.exercises.nb06 import add_bob, attack
+
+    story = build_self_managed_mfa()
+    return story, attack(story, add_bob(story))
+
+
+def _calls(flow: TrustFlow) -> list[tuple[str, str, str, str | None]]:
+    names = {n.id: " ".join(n.label.split()) for n in flow.nodes}
+    return [(names[e.source], e.label, names[e.target], e.decision) for e in _edges(flow, "call")]
+
+
+def test_two_devices_of_one_user_are_told_apart_by_their_names() -> None:
+    """Bob's phone (mfa/Bob-phone, enabled by Anaya) and the thief's device (mfa/Bob): each
+    node is named by its device name and says whose it is."""
+    story, calls = _break_it_2022()
+    flow = lab_flow(story.lab, "t", calls)
+    devices = {(n.label, n.detail, n.state) for n in flow.nodes if n.kind == "mfa"}
+    assert {
+        ("MFA device Bob-phone", "enabled for Bob", ""),
+        ("MFA device Bob", "enabled for Bob", ""),
+        ("MFA device Sofia", "enabled for Sofia", ""),
+    } == devices
+    assert not [n for n in flow.nodes if "phone" in n.label and "Bob-phone" not in n.label]
+    source = lab_diagram(story.lab, "t", calls).source
+    assert 'label="MFA device\nBob-phone\nenabled for Bob"' in source
+    assert 'label="MFA device Bob\nenabled for Bob"' in source
+
+
+def test_the_break_it_calls_are_all_drawn_with_their_decisions() -> None:
+    """The keys are denied S3; the thief's device is created and enabled (the trail names the
+    device, so the arrow goes to it); GetSessionToken issues MFA credentials for device
+    mfa/Bob, and S3 is listed with those credentials."""
+    story, calls = _break_it_2022()
+    flow = lab_flow(story.lab, "t", calls)
+    creds = "MFA credentials (device mfa/Bob)"
+    assert _calls(flow) == [
+        ("Bob", "ListAllMyBuckets", "S3 in account A", "explicitDeny"),
+        ("Bob", "CreateVirtualMFADevice, EnableMFADevice", "MFA device Bob", "allowed"),
+        ("Bob", "GetSessionToken", creds, "allowed"),
+        (creds, "ListAllMyBuckets", "S3 in account A", "allowed"),
+    ]
+    (node,) = [n for n in flow.nodes if n.kind == "credentials"]
+    assert node.state == ""  # issued
+    denied = _edges(flow, "call")[0]
+    assert denied.note == "in an identity-based policy"  # from the trail's reason
+
+
+def test_today_the_rule_refusal_is_drawn_as_such() -> None:
+    """Today (AWS-2023-001) the device is created but stays unassigned, enabling it is
+    refused by IAM's rule (the policy allowed it), and STS refuses its code: no credentials."""
+    story, tried = _today()
+    flow = trust_flow(story, tried)
+    creds = "MFA credentials (device mfa/Bob)"
+    assert _calls(flow) == [
+        ("Bob", "ListAllMyBuckets", "S3 in account A", "explicitDeny"),
+        ("Bob", "CreateVirtualMFADevice", "MFA device Bob", "allowed"),
+        ("Bob", "EnableMFADevice (a second device)", "MFA device Bob", "refusedByRule"),
+        ("Bob", "GetSessionToken", creds, "refused"),
+    ]
+    rule = _edges(flow, "call")[2]
+    assert rule.note == "IAM's MFA-device rule (AWS-2023-001)"
+    (node,) = [n for n in flow.nodes if n.kind == "credentials"]
+    assert node.state == "not issued"
+    unassigned = [n for n in flow.nodes if n.label == "MFA device Bob"]
+    assert [n.state for n in unassigned] == ["unassigned\n(not enabled)"]
+    svg = story_diagram(story, tried).svg()
+    assert DECISION_COLOURS["refusedByRule"] in svg
+    assert 'class="edge call refusedByRule"' in svg
+    assert "REFUSED by a service rule" in svg and "IAM&#39;s MFA&#45;device rule" in svg
+    assert "no policy allows it</text>" not in svg.split("call denied: no policy allows it")[0]
+
+
+def test_get_session_token_without_mfa_and_calls_made_with_its_credentials() -> None:
+    """Credentials issued without a code are "temporary credentials without MFA"; the calls
+    signed with them come from that node."""
+    ec2 = build_same_account_ec2()
+    lab, start = ec2.lab, ec2.lab.call_count()
+    session = ec2.sofia_session("GetSessionToken without MFA")
+    session.client("ec2").describe_instances()
+    flow = lab_flow(lab, "t", trail_calls(lab, since=start))
+    creds = "temporary credentials without MFA"
+    assert _calls(flow) == [
+        ("Sofia", "GetSessionToken", creds, "allowed"),
+        (creds, "DescribeInstances", "EC2 in account A", "allowed"),
+    ]
+
+
+def test_calls_on_star_go_to_the_service_of_the_callers_account() -> None:
+    """ListAllMyBuckets, ListVirtualMFADevices and DescribeInstances act on no one resource
+    (their resource is "*"): each is drawn to the service in the caller's account."""
+    sm = build_self_managed_mfa()
+    flow = trust_flow(sm, sm.play("Nikhil"))
+    calls = _calls(flow)
+    assert ("Nikhil", "ListVirtualMFADevices", "IAM in account A", "allowed") in calls
+    assert ("Nikhil", "ListAllMyBuckets", "S3 in account A", "explicitDeny") in calls
+    ec2 = build_same_account_ec2()
+    flow = trust_flow(ec2, ec2.play("long-term keys"))
+    assert ("Sofia", "DescribeInstances", "EC2 in account A", "allowed") in _calls(flow)
+
+
+def test_a_call_on_oneself_goes_to_the_service_and_says_so() -> None:
+    """Nikhil reads his own user: no arrow loops back onto his node."""
+    sm = build_self_managed_mfa()
+    flow = trust_flow(sm, sm.play("Nikhil"))
+    assert ("Nikhil", "GetUser, ListMFADevices (on own user)", "IAM in account A", "allowed") in (
+        _calls(flow)
+    )
+    assert not [e for e in _edges(flow, "call") if e.source == e.target]
+
+
+def test_node_ids_stay_apart_when_names_differ_only_in_punctuation() -> None:
+    from iamlab import Lab
+
+    lab = Lab()
+    iam = lab.create_account(A, name="A").client("iam")
+    for name in ("Bob-phone", "Bob_phone", "Bob.phone"):
+        iam.create_virtual_mfa_device(VirtualMFADeviceName=name)
+    flow = lab_flow(lab, "t")
+    ids = [n.id for n in flow.nodes if n.kind == "mfa"]
+    assert len(ids) == len(set(ids)) == 3
+    assert sorted(n.label for n in flow.nodes if n.kind == "mfa") == [
+        "MFA device Bob-phone",
+        "MFA device Bob.phone",
+        "MFA device Bob_phone",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["a\\b<c>", "\\N", "x" * 1300, "<b>bold</b>", "12\n345"])
+def test_what_a_learner_typed_is_drawn_as_typed_and_cut_short(typed: str) -> None:
+    """A backslash, ``<...>`` or a 1,300-character value is plain text in DOT (no escape
+    sequence, no HTML label) and a label never grows past the column."""
+    cd = build_confused_deputy()
+    d = story_diagram(cd, cd.play(typed, "yours"))
+    fit = measure(d.raw_svg())
+    assert fit.width_px <= 900 and fit.ok, fit
+    if "\\" in typed:
+        assert "\\\\" in d.source  # the backslash is escaped, not a DOT escape sequence
+    assert "\u2026" in d.svg() or len(typed) < 60
+
+
+def test_measure_tells_two_calls_between_the_same_nodes_apart() -> None:
+    svg = """<svg width="300pt" height="100pt" viewBox="0 0 300 100" xmlns="http://www.w3.org/2000/svg">
+<g id="graph0" class="graph" transform="translate(4 96)">
+<g id="call_a__b" class="edge"><title>a->b</title>
+<path fill="none" stroke="black" d="M10,-90C10,-60 10,-40 10,-10"/>
+<text text-anchor="start" x="100" y="-50" font-size="10">GetUser allowed</text></g>
+<g id="call_a__b_2" class="edge"><title>a->b</title>
+<path fill="none" stroke="black" d="M200,-90C200,-60 200,-40 200,-10"/>
+<text text-anchor="start" x="110" y="-48" font-size="10">ListUsers denied</text></g>
+</g></svg>"""
+    fit = measure(svg)
+    assert any("overlaps" in o and "call_a__b_2" in o for o in fit.overlaps), fit.overlaps
+
+
+def test_a_busy_account_is_laid_out_tighter_to_fit() -> None:
+    """Four users and two devices on one row: the default spacing is too wide, so the lab
+    lays the drawing out again with nodes closer together, and the same state gives the
+    same bytes again."""
+    story, tried = _today()
+    d = story_diagram(story, tried)
+    assert "nodesep=0.25" not in d.source
+    fit = measure(d.raw_svg())
+    assert fit.width_px <= 900 and fit.ok, fit
+    again, tried_again = _today()
+    assert story_diagram(again, tried_again).svg() == d.svg()
+
+
+@pytest.mark.parametrize("state", ["2022", "today"])
+def test_the_notebook_06_break_it_diagrams_fit(state: str) -> None:
+    if state == "2022":
+        story, calls = _break_it_2022()
+        d = lab_diagram(story.lab, "Early 2023: Bob's keys alone reach S3", calls)
+    else:
+        story, tried = _today()
+        d = story_diagram(story, tried)
+    fit = measure(d.raw_svg())
+    assert fit.width_px <= 900, fit.width_px
+    assert fit.smallest_text_px >= 10 and not fit.overlaps, fit
+
+
+def test_the_legend_names_the_refused_by_rule_state() -> None:
+    words = [w for _, _, w in LEGEND]
+    assert "allowed by policy, refused by a service rule" in words
+    assert len(words) == len(set(words)) and len({c for c, _, _ in LEGEND[3:]}) == 6

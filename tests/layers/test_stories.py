@@ -31,7 +31,10 @@ def outcomes(attempts: list) -> list[str]:
         ("error", "InvalidClientTokenId", "refused"),
         ("error", "ExpiredToken", "refused"),
         ("error", "RequestExpired", "refused"),
-        ("error", "ValidationError", "error"),
+        # a parameter the service's model refuses, or botocore before sending: no policy read
+        ("error", "ValidationError", "refused"),
+        ("", "ParamValidationError", "refused"),
+        ("refusedByRule", "AccessDenied", "refusedByRule"),  # AWS-2023-001: policy allowed it
         ("error", "NoSuchEntity", "error"),
     ],
 )
@@ -237,3 +240,81 @@ class TestConfusedDeputy:
     def test_the_role_session_reads_only_that_customers_bucket(self, cd) -> None:
         _, read = cd.play("12345", "yours")
         assert read.result["Body"].read().startswith(b"service,cost")
+
+    @pytest.mark.parametrize("external_id", ["!", "a", "\u00e9"])
+    def test_an_external_id_botocore_refuses_is_a_refused_attempt(self, cd, external_id) -> None:
+        """STS API Reference, AssumeRole: ExternalId is 2 to 1,224 characters; botocore
+        checks the length before sending, so nothing reaches the lab (no trail row)."""
+        cd.rewind()
+        built = cd.lab.call_count()
+        (assume,) = cd.play(external_id, "yours")
+        assert (assume.outcome, assume.error) == ("refused", "ParamValidationError")
+        assert "valid min length: 2" in assume.message and "\n" not in assume.message
+        assert assume.trail_index is None and assume.principal == ""
+        assert not assume.allowed and assume.denied_by is None
+        assert cd.lab.call_count() == built  # botocore sent nothing
+
+    @pytest.mark.parametrize("external_id", ["12 345", " 12345", "12345!", "x" * 1225])
+    def test_an_external_id_the_model_refuses_is_a_validation_error(self, cd, external_id) -> None:
+        """STS API Reference, AssumeRole: ExternalId matches [\\w+=,.@:\\/-]* and is at most
+        1,224 characters; STS answers ValidationError before reading any policy."""
+        (assume,) = cd.play(external_id, "yours")
+        assert (assume.outcome, assume.error) == ("refused", "ValidationError")
+        assert "externalId" in assume.message
+        row = cd.lab.trail().iloc[assume.trail_index]
+        assert (row["decision"], row["error"]) == ("error", "ValidationError")
+
+
+# ---- refused by a service rule (docs/aws-behaviour.md, "Lab decisions" D8) --------------------
+def _bobs_second_device(rule: str = "2023"):
+    from iamlab.exercises.nb06 import add_bob, attack
+
+    story = build_self_managed_mfa(mfa_device_rule=rule)
+    bob = add_bob(story)
+    return story, attack(story, bob)
+
+
+def test_a_second_device_refused_by_the_rule_is_its_own_outcome() -> None:
+    """Security bulletin AWS-2023-001: the policy allows EnableMFADevice on Bob's own user,
+    and IAM's rule refuses it because Bob already has a device and signs with his keys. The
+    attempt says so: not "no policy allows it"."""
+    story, tried = _bobs_second_device()
+    enable = tried[2]
+    assert (enable.outcome, enable.error) == ("refusedByRule", "AccessDenied")
+    assert enable.denied_by is None and not enable.allowed
+    row = story.lab.trail().iloc[enable.trail_index]
+    assert row["decision"] == "refusedByRule"
+    assert row["reason"].startswith("refused by IAM's MFA-device rule (AWS-2023-001): ")
+    allowed_by = 'allowed by group/Developers: ForceMFA, statement 3 (Sid "AllowManageOwnUserMFA")'
+    assert f"The policies allowed it: {allowed_by}" in row["reason"]
+    assert "policies allowed it" in enable.explanation
+    assert "IAM's MFA-device rule (AWS-2023-001) refused it" in enable.explanation
+    assert "ALLOWED - identity-based policy" in enable.explanation  # the engine's own words
+
+
+def test_in_2022_the_same_call_is_allowed() -> None:
+    """Lab(mfa_device_rule="2022") replays 2022-11-16 to 2023-04-21: no rule, so allowed."""
+    _, tried = _bobs_second_device("2022")
+    assert tried[2].outcome == "allowed" and tried[3].outcome == "allowed"
+
+
+def test_an_administrator_is_not_refused_by_the_rule() -> None:
+    """The rule concerns a user's changes to his own devices: Anaya (administrator) enables
+    a second device for Bob with her long-term keys."""
+    from iamlab.exercises.nb06 import add_bob
+
+    story = build_self_managed_mfa()
+    add_bob(story)
+    admin = story.actor("Anaya").client("iam")
+    serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="Bob-token")["VirtualMFADevice"][
+        "SerialNumber"
+    ]
+    first = story.lab.totp(serial)
+    story.lab.clock.advance(seconds=30)
+    second = story.lab.totp(serial)
+    done = story.attempt("Anaya enables Bob-token for Bob", "Anaya", "iam:EnableMFADevice",
+                         "arn:aws:iam::111111111111:user/Bob",
+                         lambda: admin.enable_mfa_device(UserName="Bob", SerialNumber=serial,
+                                                         AuthenticationCode1=first,
+                                                         AuthenticationCode2=second))  # fmt: skip
+    assert done.outcome == "allowed" and not done.error

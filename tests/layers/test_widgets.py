@@ -161,3 +161,154 @@ def test_styled_matrix_prints_as_its_table() -> None:
     styled = style_matrix(table)
     assert repr(styled) == table.to_string()
     assert "0x" not in repr(styled.set_uuid("x"))
+
+
+# ---- what a learner types (every panel's text inputs) ------------------------------------------
+TYPED = ["!", "a", " ", "12 345", " 12345", "x" * 1300, "a\\b<c>", "\u00e9", "12345\n", "<b>"]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_an_external_id_the_service_refuses_is_shown_as_a_refused_call(typed: str) -> None:
+    """STS API Reference, AssumeRole: ExternalId is 2 to 1,224 characters of
+    [\\w+=,.@:/-]. botocore refuses a value that is too short before sending it
+    (ParamValidationError); STS refuses the others (ValidationError). Either way the panel
+    shows a refused call, never an exception, and the value is sent as typed."""
+    panel = confused_deputy_panel()
+    view = panel.set(external_id=typed)
+    assert view is not None
+    (assume,) = view.attempts
+    assert assume.outcome == "refused" and assume.error in ("ParamValidationError",
+                                                            "ValidationError")  # fmt: skip
+    assert "refused before any policy" in panel.table.value
+    assert assume.error in panel.explanation.value and "No " in panel.explanation.value
+    assert "#8250df" in panel.diagram.value  # the refused arrow
+
+
+def test_empty_means_no_external_id() -> None:
+    panel = confused_deputy_panel()
+    (assume,) = panel.set(external_id="").attempts
+    assert (assume.outcome, assume.error) == ("implicitDeny", "AccessDenied")
+    assert "no external ID" in assume.label
+
+
+def _text_inputs(panel) -> list[str]:
+    import ipywidgets
+
+    # Text and Combobox take any text; toggles, sliders, dropdowns and boxes offer choices
+    return [n for n, c in panel.controls.items() if isinstance(c, ipywidgets.Text)]
+
+
+def test_every_panels_text_inputs_survive_what_a_learner_types() -> None:
+    import iamlab.widgets as widgets
+
+    factories = [getattr(widgets, n) for n in widgets.__all__ if n.endswith("_panel")]
+    assert len(factories) == 7
+    checked = 0
+    for make in factories:
+        panel = make()
+        for name in _text_inputs(panel):
+            for typed in TYPED:
+                panel.set(**{name: typed})  # never raises
+                assert panel.explanation.value, (make.__name__, typed)
+                checked += 1
+    assert checked >= len(TYPED)  # the confused-deputy panel has one
+
+
+def test_a_panel_shows_an_unexpected_error_instead_of_raising() -> None:
+    from iamlab.widgets import Panel
+
+    def broken(**settings) -> None:
+        raise RuntimeError("boom")
+
+    import ipywidgets
+
+    panel = Panel("t", "h", {"x": ipywidgets.Text(value="1")}, broken)
+    assert panel.view is None
+    assert "could not be run: RuntimeError: boom" in panel.explanation.value
+    panel.controls["x"].value = "2"  # a learner's change: still no exception
+    assert panel.table.value == ""
+
+
+# ---- refused by a service rule, in tables, panels and matrices -----------------------------------
+def test_a_rule_refusal_is_named_in_the_table_and_the_explanation() -> None:
+    """AWS-2023-001 (docs/aws-behaviour.md, "Lab decisions" D8): the policy allows Bob's
+    second device, IAM's rule refuses it."""
+    from iamlab.exercises.nb06 import add_bob, attack
+    from iamlab.scenarios import build_self_managed_mfa
+    from iamlab.widgets import attempts_table, explain_attempts
+    from iamlab.widgets.panels import _table_html
+
+    story = build_self_managed_mfa()
+    tried = attack(story, add_bob(story))
+    table = attempts_table(tried)
+    assert list(table["outcome"]) == [
+        "denied (explicit)",
+        "allowed",
+        "refused by a service rule",
+        "refused before any policy",
+    ]
+    html = _table_html(table)
+    assert '<b style="color: #0969da">refused by a service rule</b>' in html
+    text = explain_attempts(tried[2:3])
+    assert text.startswith("enable it for Bob (a second device): refused by a service rule")
+    assert "The policies allowed it" in text and "AWS-2023-001" in text
+    assert "no policy allows" not in text.lower()
+    styled = style_matrix(decision_matrix(lambda x: x, {"x": ["refused by a service rule"]}))
+    assert "#0969da" in styled.to_html()
+
+
+# ---- View in the browser build (graphviz-pure missing) -------------------------------------------
+@pytest.fixture
+def browser_build(monkeypatch: pytest.MonkeyPatch):
+    """graphviz-pure cannot run and anywidget's Python half is a stand-in (as on the site)."""
+    import sys
+    import types
+
+    import ipywidgets
+    import traitlets
+
+    from iamlab.diagrams import browser, render
+
+    def missing() -> str:
+        raise render.RendererMissing("graphviz-pure is not installed")
+
+    monkeypatch.setattr(render, "renderer", missing)
+    module = types.ModuleType("anywidget")
+
+    class AnyWidget(ipywidgets.DOMWidget):
+        _esm = traitlets.Unicode("").tag(sync=True)
+
+    module.AnyWidget = AnyWidget  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "anywidget", module)
+    browser.widget_class.cache_clear()
+    yield
+    browser.widget_class.cache_clear()
+
+
+def test_a_view_shows_its_diagram_through_the_browser_without_graphviz_pure(
+    browser_build,
+) -> None:
+    from IPython.core.formatters import DisplayFormatter
+
+    from iamlab.scenarios import build_cross_account
+    from iamlab.widgets import view
+
+    story = build_cross_account()
+    shown = view(story, story.play, mfa="no MFA")
+    assert shown._repr_html_() is None  # no svg() call: it would need graphviz-pure
+    data, _ = DisplayFormatter().format(shown)
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "text/html" not in data and "denied (implicit)" in data["text/plain"]
+
+
+def test_a_view_is_html_on_the_desktop() -> None:
+    from IPython.core.formatters import DisplayFormatter
+
+    from iamlab.scenarios import build_cross_account
+    from iamlab.widgets import view
+
+    story = build_cross_account()
+    shown = view(story, story.play, mfa="no MFA")
+    assert shown._repr_mimebundle_() is None
+    data, _ = DisplayFormatter().format(shown)
+    assert "<svg" in data["text/html"] and "<table" in data["text/html"]
