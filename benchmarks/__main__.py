@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import platform
 
-from . import delivery, lab, policy_engine
+from . import delivery, lab, notebooks, policy_engine
 from .harness import Row
 
-SUITES = [policy_engine, lab, delivery]
+SUITES = [policy_engine, lab, delivery, notebooks]
 
 
 def machine() -> str:

@@ -206,6 +206,7 @@ class Clause:
         "literal_set",
         "negated",
         "operator",
+        "order",
         "parsed",
         "set_operator",
         "templates",
@@ -264,6 +265,13 @@ class Clause:
             and self.set_operator is None
         )
         self.exact = vtype == "string" and self.comparison == "eq"
+        # fast path of test() for Numeric* and Date* without set operators: the order to
+        # compare a request value (parsed) with the policy values that parse
+        self.order: Callable[[Any, Any], bool] | None = (
+            _ORDER[self.comparison]
+            if vtype in ("numeric", "date") and self.set_operator is None
+            else None
+        )
         if vtype == "string" and self.comparison == "eq":
             self.literal_set = frozenset(literals)
             self.parsed: tuple[Any, ...] = tuple(literals)
@@ -341,6 +349,18 @@ class Clause:
             else:
                 hit = any(v.lower() in literal_set for v in values)
             return hit != self.negated
+        order = self.order
+        if order is not None:
+            if not values:
+                return self.if_exists or self.negated
+            parse = _REQUEST_PARSERS[self.value_type]
+            for value in values:
+                parsed = parse(value)
+                if parsed is not None:
+                    for p in self.parsed:
+                        if p is not None and order(parsed, p):
+                            return not self.negated
+            return self.negated
         if self.value_type == "null":
             absent = not values
             return any(want == absent for want in self.parsed)

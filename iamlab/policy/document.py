@@ -8,10 +8,10 @@ grammar"; the lab's account is ``docs/aws-behaviour.md``, "Policy validation").
 
 A document used again is parsed once.  Texts are cached by the text itself;
 dicts by an exact serialisation of their content (``marshal``, computed in C,
-which tells ``1``, ``1.0`` and ``True`` apart and refuses anything but the
-builtin JSON-like types), so a dict that is mutated after being passed is
-parsed afresh, and a fresh dict with the same content as an earlier one costs
-one serialisation and one lookup.
+which tells ``1``, ``1.0`` and ``True`` apart, keeps the order of keys and
+refuses anything but the builtin JSON-like types), so a dict that is mutated
+after being passed is parsed afresh, and a fresh dict with the same content as
+an earlier one costs one serialisation and one lookup.
 """
 
 from __future__ import annotations
@@ -525,44 +525,36 @@ def _parse_text(text: str, kind: str) -> Policy:
         raise PolicyError("This policy contains invalid Json") from None
 
 
-# (exact serialisation of a dict, kind, default name) -> parsed policy
+# (exact serialisation of a dict, kind, default name) -> parsed policy.
+# ``marshal`` writes only the exact builtin types (dict, list, tuple, str, int, float, bool,
+# None), each with its own type code, and refuses subclasses and other objects: its bytes
+# read back as the same values of the same types, keys in the same order, so two dicts with
+# the same bytes hold the same document.  (Format 4 may write an object met twice as a
+# back-reference, so equal documents can give different bytes: that costs a parse, never a
+# wrong one.)
 _BY_CONTENT: dict[tuple[bytes, str, str | None], Policy] = {}
 _BY_CONTENT_SIZE = 2048
 
 
-def _fingerprint(document: dict[str, Any]) -> bytes | None:
-    """An exact serialisation of a dict's content, or None when it cannot be made.
-
-    ``marshal`` (format 2: no back-references, so equal content gives equal bytes)
-    writes only the exact builtin types (dict, list, tuple, str, int, float, bool,
-    None) and refuses subclasses and other objects, so two dicts with the same
-    bytes hold the same values of the same types.
-    """
-    try:
-        return marshal.dumps(document, 2)
-    except (ValueError, TypeError, RecursionError):
-        return None
-
-
 def _parse_dict(document: dict[str, Any], kind: str, name: str | None = None) -> Policy:
-    """A dict policy, cached by its exact content (see :func:`_fingerprint`)."""
-    key: bytes | None = None
+    """A dict policy, cached by its exact content (see ``_BY_CONTENT``)."""
+    key = None
     if type(document) is dict:
         try:
-            key = marshal.dumps(document, 2)
+            key = (marshal.dumps(document, 4), kind, name)
         except (ValueError, TypeError, RecursionError):
             key = None
-    if key is not None:
-        found = _BY_CONTENT.get((key, kind, name))
-        if found is not None:
-            return found
+        else:
+            found = _BY_CONTENT.get(key)
+            if found is not None:
+                return found
     policy = _parse_text(_dumps(document), kind)
     if name is not None and policy.name is None:
         policy = policy.named(name)
     if key is not None:
         if len(_BY_CONTENT) >= _BY_CONTENT_SIZE:
             _BY_CONTENT.clear()
-        _BY_CONTENT[(key, kind, name)] = policy
+        _BY_CONTENT[key] = policy
     return policy
 
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arn import parse_arn
+from .conditions import Clause
 from .context import NO_KEYS, ContextValue, RequestContext
 from .decision import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, Decision
 from .document import (
@@ -132,12 +133,11 @@ def _parse_all(docs: Any, kind: str, label: str) -> list[Policy]:
     if type(docs) is not list:
         docs = _listed(docs, kind, "policy documents (dicts, JSON strings or Policy objects)")
     policies = []
-    numbered = label.endswith("level")
     for i, doc in enumerate(docs):
         if type(doc) is Policy and doc.kind == kind and doc.name is not None:
             policies.append(doc)
             continue
-        name = f"{label} #{i + 1}" if i or numbered else label
+        name = f"{label} #{i + 1}" if i or label.endswith("level") else label
         if type(doc) is dict:
             policies.append(_parse_dict(doc, kind, name))
         else:
@@ -155,39 +155,69 @@ def implied_keys(caller: Caller) -> tuple[tuple[str, str], ...]:
     return tuple((name, values[0]) for _, name, values in caller.implied)
 
 
+# (caller ARN, the context's (key, value) pairs) -> (caller, the context built for it);
+# only contexts whose keys and values are all str are kept.  A built context is never
+# changed afterwards, so requests with the same caller and context share it.
+_CONTEXTS: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Caller, RequestContext]] = {}
+_CONTEXTS_SIZE = 1024
+_NO_ITEMS: tuple[tuple[str, str], ...] = ()
+
+
 def build_context(context: Mapping[str, ContextValue] | None, caller: Caller) -> RequestContext:
     """The request context, completed with the keys the principal ARN implies.
 
     Keys the caller gave win over implied ones; a key given as None stays absent.
     """
+    key: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    if context is None or type(context) is dict:
+        try:
+            key = (caller.arn, tuple(context.items()) if context else _NO_ITEMS)
+            found = _CONTEXTS.get(key)
+        except TypeError:  # an unhashable value, such as a list: built below
+            key = found = None
+        # equal pairs are equal strs: only all-str contexts are kept
+        if found is not None and found[0] is caller:
+            return found[1]
     ctx = RequestContext.__new__(RequestContext)
     ctx.absent = NO_KEYS
-    if context is None:
+    if not context:
+        if context is not None and type(context) is not dict and not isinstance(context, Mapping):
+            RequestContext(context)  # raises TypeError naming what a context must be
         ctx._values = dict(caller.implied_values)
         ctx._names = {}
-        return ctx
+        return _remember(key, caller, ctx)
     if type(context) is dict:
         # the common case, every key and value a str, without RequestContext's checks
         values = dict(caller.implied_values)
         names: dict[str, str] = {}
-        for key, value in context.items():
-            if type(value) is not str or type(key) is not str:
+        for name, value in context.items():
+            if type(value) is not str or type(name) is not str:
                 break
-            lower = key.lower()
+            lower = name.lower()
             values[lower] = (value,)
-            names[lower] = key
+            names[lower] = name
         else:
             ctx._values = values
             ctx._names = names
-            return ctx
+            return _remember(key, caller, ctx)
     given = RequestContext(context)  # validates, converts and finds the absent keys
     values = dict(caller.implied_values)
     values.update(given._values)
-    for key in given.absent:
-        values.pop(key, None)
+    for name in given.absent:
+        values.pop(name, None)
     ctx._values = values
     ctx._names = given._names
     ctx.absent = given.absent
+    return ctx
+
+
+def _remember(
+    key: tuple[str, tuple[tuple[str, str], ...]] | None, caller: Caller, ctx: RequestContext
+) -> RequestContext:
+    if key is not None:
+        if len(_CONTEXTS) >= _CONTEXTS_SIZE:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = (caller, ctx)
     return ctx
 
 
@@ -409,8 +439,14 @@ def _scan(policies: Iterable[Policy], req: Request, missing: dict[str, str]) -> 
     action, resource, caller = req.action_lower, req.resource, req.caller
     ctx = req.context
     values = ctx._values
+    key = (action, resource, caller.arn)
     for policy in policies:
-        for st, how, flags in policy.applicable(action, resource, caller):
+        found = policy.static.get(key)  # Policy.applicable's memo, looked up inline
+        if found is not None and found[0] is caller:
+            entries = found[1]
+        else:
+            entries = policy.applicable(action, resource, caller)
+        for st, how, flags in entries:
             if flags:
                 if flags & RECHECK_RESOURCE and (
                     st.resources.match(resource, ctx) == st.not_resource  # type: ignore[union-attr]
@@ -883,7 +919,7 @@ def evaluate(
     action, resource or principal, and ``TypeError`` for a context that is not a
     mapping of keys to supported values.
     """
-    return decide(
+    return decide_planned(
         _prepare(
             action,
             resource,
@@ -899,3 +935,132 @@ def evaluate(
             True,
         )
     )
+
+
+# -- requests that differ only in their context -------------------------------------
+#
+# A request's outcome depends on its context only through what ``_scan`` reads from it:
+# whether each condition key the applicable statements test is present, whether each
+# of their condition clauses holds, and (for a Resource with policy variables) the
+# values of the keys its variables name.  A plan lists those for one request without
+# its context (action, resource, caller, policies); the outcome of ``decide`` is
+# remembered per plan for each combination of those answers, so a request whose
+# context gives the same answers is decided without scanning the policies again.
+# Reasons (built only when asked) read nothing but the plan and the statements that
+# decided; explanations are built from each decision's own request.
+
+
+class _Plan:
+    """What the outcome of one request, less its context, can depend on."""
+
+    __slots__ = ("caller", "clauses", "keys", "outcomes", "variables")
+
+    def __init__(self, req: Request) -> None:
+        self.caller = req.caller
+        keys: dict[str, None] = {}
+        variables: dict[str, None] = {}
+        clauses: list[Clause] = []
+        for policy in _policies(req):
+            for st, _, flags in policy.applicable(req.action_lower, req.resource, req.caller):
+                if flags & RECHECK_RESOURCE:
+                    for tpl in st.resources.templates:  # type: ignore[union-attr]
+                        variables.update(dict.fromkeys(tpl.keys))
+                for clause in st.conditions:
+                    keys[clause.key_lower] = None
+                    clauses.append(clause)
+        self.keys = tuple(keys)
+        self.variables = tuple(variables)
+        self.clauses = tuple(clauses)
+        # answers -> (decision, statements that decided, reason, denied by, missing keys)
+        self.outcomes: dict[tuple[Any, ...], Outcome] = {}
+
+
+Outcome = tuple[str, list[Hit], Reason, str | None, tuple[str, ...]]
+
+
+def _policies(req: Request) -> list[Policy]:
+    found = list(req.identity)
+    found += req.boundaries
+    if req.sessions:
+        found += req.sessions
+    if req.resource_policy is not None:
+        found.append(req.resource_policy)
+    for levels in (req.scps, req.rcps):
+        for level in levels:
+            found += level
+    return found
+
+
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
+_PLANS_SIZE = 4096
+_OUTCOMES_SIZE = 256
+
+
+def _plan_key(req: Request) -> tuple[Any, ...]:
+    """The request without its context (policies by identity: parsed policies never change)."""
+    more: Any = None
+    if req.boundaries or req.sessions is not None or req.scps or req.rcps:
+        more = (
+            tuple(req.boundaries),
+            None if req.sessions is None else tuple(req.sessions),
+            tuple(tuple(level) for level in req.scps),
+            tuple(tuple(level) for level in req.rcps),
+        )
+    return (
+        req.action,
+        req.resource,
+        req.caller.arn,
+        req.resource_account,
+        req.same_account,
+        req.resource_policy,
+        more,
+        *req.identity,
+    )
+
+
+def decide_planned(req: Request) -> Decision:
+    """:func:`decide`, reusing the outcome of an earlier request with the same plan whose
+    context gave the same answers (see above)."""
+    if req.boundaries or req.sessions is not None or req.scps or req.rcps:
+        key = _plan_key(req)
+    else:  # the common case, inline
+        key = (
+            req.action,
+            req.resource,
+            req.caller.arn,
+            req.resource_account,
+            req.same_account,
+            req.resource_policy,
+            None,
+            *req.identity,
+        )
+    plan = _PLANS.get(key)
+    if plan is None or plan.caller is not req.caller:
+        if len(_PLANS) >= _PLANS_SIZE:
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(req)
+    ctx = req.context
+    values = ctx._values
+    answers: list[Any] = []
+    for name in plan.keys:
+        answers.append(name in values)
+    for clause in plan.clauses:
+        answers.append(clause.test(ctx))
+    if plan.variables:
+        answers += [values.get(k) for k in plan.variables]
+    signature = tuple(answers)
+    outcome = plan.outcomes.get(signature)
+    if outcome is None:
+        d = decide(req)
+        if len(plan.outcomes) >= _OUTCOMES_SIZE:
+            plan.outcomes.clear()
+        plan.outcomes[signature] = (
+            d.decision,
+            d._hits,
+            d._reason,
+            d.denied_by,
+            tuple(d.missing_context_values),
+        )
+        return d
+    decision, hits, reason, by, missing = outcome
+    return Decision(decision, req, hits, reason, by, list(missing))

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pyotp
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from iamlab.aws import Lab
 from iamlab.data import load_policy, load_scenario
@@ -36,9 +36,17 @@ REFUSAL_CODES = DENIAL_CODES | frozenset(
         "ExpiredTokenException",
         "RequestExpired",
         "InvalidIdentityToken",
+        # a parameter the service's model refuses (STS, IAM: ValidationError; DynamoDB:
+        # ValidationException), or that botocore refuses before sending the request
+        "ValidationError",
+        "ValidationException",
+        "ParamValidationError",
     }
 )
-OUTCOMES = ("allowed", "explicitDeny", "implicitDeny", "refused", "error")
+# refused by a service rule: the policies allowed the call and a rule of the service refused
+# it (the MFA-device rule of AWS-2023-001); the trail's own word for it
+REFUSED_BY_RULE = "refusedByRule"
+OUTCOMES = ("allowed", "explicitDeny", "implicitDeny", "refused", REFUSED_BY_RULE, "error")
 _CACHED = 64  # boto3 sessions a story keeps for credentials it issues again on replay
 
 
@@ -72,7 +80,9 @@ class Attempt:
     target: str
     # allowed | explicitDeny | implicitDeny: the policy decision recorded in the trail;
     # refused: turned away before any policy was evaluated (wrong MFA code, unknown key,
-    # expired token); error: allowed, or not authorized at all, and then failed
+    # expired token, a parameter the service or botocore refuses); refusedByRule: the
+    # policies allowed it and a rule of the service refused it (AWS-2023-001);
+    # error: allowed, or not authorized at all, and then failed
     outcome: str
     error: str = ""
     message: str = ""
@@ -83,6 +93,7 @@ class Attempt:
     principal: str = ""  # the caller's ARN as the trail recorded it ("" if unauthenticated)
     resource: str = ""  # the resource the policy decision was about, as in the trail
     trail_index: int | None = None  # the call's row in lab.trail() (None: no call was made)
+    credentials: str = ""  # how the caller signed, as the trail shows it ("GetSessionToken+MFA")
 
     @property
     def allowed(self) -> bool:
@@ -186,7 +197,8 @@ class Scenario:
     def attempt(
         self, label: str, who: str, action: str, target: str, call: Callable[[], Any]
     ) -> Attempt:
-        """Run ``call`` (one boto3 call), catching AWS errors, and record what happened."""
+        """Run ``call`` (one boto3 call), catching AWS errors and the parameters botocore
+        refuses before sending anything, and record what happened."""
         before = self.lab.call_count()
         before_decision = self.lab.last_decision()
         result = None
@@ -196,6 +208,9 @@ class Scenario:
         except ClientError as exc:
             error = exc.response["Error"]["Code"]
             message = exc.response["Error"]["Message"]
+        except ParamValidationError as exc:  # botocore's own check: nothing was sent
+            error = "ParamValidationError"
+            message = " ".join(str(exc).split())
         after = self.lab.call_count()
         row = self.lab.last_call() if after > before else None
         outcome = classify(row.decision if row is not None else "", error)
@@ -203,6 +218,9 @@ class Scenario:
         decision = self.lab.last_decision()
         if decision is before_decision or row is None or row.decision not in _DECISIONS:
             decision = None  # this call made no policy decision (e.g. a refused MFA code)
+        explanation = decision.explain() if decision is not None else reason
+        if outcome == REFUSED_BY_RULE:
+            explanation = self.lab.explain_last()  # the policies allowed it; the rule refused
         return Attempt(
             label,
             who,
@@ -212,12 +230,13 @@ class Scenario:
             error,
             message,
             reason,
-            decision.explain() if decision is not None else reason,
+            explanation,
             result,
             decision.denied_by if decision is not None and not decision else None,
             row.principal if row is not None else "",
             row.resource if row is not None else "",
             after - 1 if row is not None else None,
+            row.credentials if row is not None else "",
         )
 
 
@@ -228,10 +247,11 @@ def classify(decision: str, error: str) -> str:
     """The outcome of one call from its trail decision and error code.
 
     The trail's decision is the policy engine's; a call that made no policy decision
-    ("error" in the trail) and failed with an authentication or MFA error was refused
-    before any policy: that is not "no policy allows it".
+    ("error" in the trail) and failed with an authentication, MFA or validation error was
+    refused before any policy: that is not "no policy allows it". A call the policies
+    allowed and a rule of the service refused keeps the trail's ``refusedByRule``.
     """
-    if decision in _DECISIONS:
+    if decision in _DECISIONS or decision == REFUSED_BY_RULE:
         return decision
     if not error:
         return "allowed"

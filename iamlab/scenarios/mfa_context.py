@@ -1,9 +1,12 @@
 """Which MFA-related condition keys each kind of credentials carries, read from a real lab.
 
 Nothing here is typed in by hand: :func:`credential_table` creates Sofia (an IAM user of
-account A with a virtual MFA device) and two roles in a fresh lab, creates each kind of
-credentials with the boto3 calls a learner would make, and reads ``lab.request_context(...)``
-right after each one is issued. The rules it shows are the lab's (``docs/aws-behaviour.md``,
+account A with a virtual MFA device) and two roles in a lab, creates each kind of
+credentials with the boto3 calls a learner would make, and reads the request context the
+emulator gives a call signed with them (what ``lab.request_context(...)`` returns) right
+after each one is issued. The lab is built once; each table (one per ``role_session_mfa``
+mode) starts from a snapshot taken right after it was built, so both tables replay the same
+timeline. The rules it shows are the lab's (``docs/aws-behaviour.md``,
 "Lab decisions" D1): long-term keys carry no MFA key, ``GetSessionToken`` carries ``true``
 only with a code, a role session from ``AssumeRole`` with MFA carries ``false`` unless the lab
 propagates MFA, and federated users carry none.
@@ -12,13 +15,18 @@ propagates MFA, and federated users carry none.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from botocore.credentials import ReadOnlyCredentials
+
 from iamlab.aws import Lab
+from iamlab.aws.authn import authenticate
+from iamlab.aws.context import request_context
 from iamlab.policy import evaluate
 
 from .base import enable_virtual_mfa
@@ -98,14 +106,41 @@ def _trust(principal: str) -> str:
 class _World:
     lab: Lab
     root: Any  # account A's root session
-    sofia: Any  # Sofia's session (long-term keys)
-    sts: Any  # an STS client signed with her keys
+    root_keys: Any  # its long-term keys (botocore frozen credentials)
+    sofia_keys: Any  # Sofia's long-term keys
+    sts: Any  # an STS client signed with Sofia's keys
+    root_sts: Any  # an STS client signed with root's keys
     serial: str  # her MFA device
+    start: Any  # the lab right after the world was built (a LabSnapshot)
+
+
+def _keys(creds: Mapping[str, str]) -> Any:
+    """STS's or IAM's credentials dict as botocore's frozen credentials."""
+    return ReadOnlyCredentials(
+        creds["AccessKeyId"], creds["SecretAccessKey"], creds.get("SessionToken")
+    )
+
+
+def _sts(world: _World, keys: Any) -> Any:
+    """An STS client signed with ``keys`` (from the root session: no new boto3 session)."""
+    return world.root.client(
+        "sts",
+        aws_access_key_id=keys.access_key,
+        aws_secret_access_key=keys.secret_key,
+        aws_session_token=keys.token,
+    )
+
+
+def _context(lab: Lab, keys: Any) -> dict[str, str]:
+    """The request context of a call signed with ``keys`` now: what ``lab.request_context``
+    reads, without building a boto3 session for it."""
+    caller = authenticate(lab, "sts", keys)
+    return request_context(caller, lab.clock.now(), lab.region)
 
 
 def _issue(world: _World, kind: str) -> tuple[Any, str]:
-    """A boto3 session holding credentials of ``kind``, and the caller ARN its calls show
-    (the ARN STS returned with the credentials). MFA codes are used at most once."""
+    """Credentials of ``kind`` (botocore frozen credentials) and the caller ARN their calls
+    show (the ARN STS returned with them). MFA codes are used at most once."""
     lab = world.lab
     sts = world.sts
     sofia = f"arn:aws:iam::{ACCOUNT}:user/Sofia"
@@ -118,33 +153,33 @@ def _issue(world: _World, kind: str) -> tuple[Any, str]:
         out = caller_sts.assume_role(
             RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="Sofia", **mfa
         )
-        return lab.session(out["Credentials"]), out["AssumedRoleUser"]["Arn"]
+        return _keys(out["Credentials"]), out["AssumedRoleUser"]["Arn"]
 
     if kind == LONG_TERM:
-        return world.sofia, sofia
+        return world.sofia_keys, sofia
     if kind == GST:
-        return lab.session(sts.get_session_token()["Credentials"]), sofia
+        return _keys(sts.get_session_token()["Credentials"]), sofia
     if kind == GST_MFA:
-        return lab.session(sts.get_session_token(**code())["Credentials"]), sofia
+        return _keys(sts.get_session_token(**code())["Credentials"]), sofia
     if kind == AR:
         return assume(sts, OPERATOR_ROLE)
     if kind == AR_MFA:
         return assume(sts, OPERATOR_ROLE, **code())
     if kind == GST_MFA_AR:
-        first = lab.session(sts.get_session_token(**code())["Credentials"])
-        return assume(first.client("sts"), OPERATOR_ROLE)
+        first = _keys(sts.get_session_token(**code())["Credentials"])
+        return assume(_sts(world, first), OPERATOR_ROLE)
     if kind == CHAIN:
         first, _ = assume(sts, OPERATOR_ROLE, **code())
-        return assume(first.client("sts"), AUDITOR_ROLE)
+        return assume(_sts(world, first), AUDITOR_ROLE)
     if kind == GFT:
         token = sts.get_federation_token(Name="Sofia", Policy=_ANY_S3)
-        return lab.session(token["Credentials"]), token["FederatedUser"]["Arn"]
+        return _keys(token["Credentials"]), token["FederatedUser"]["Arn"]
     root = f"arn:aws:iam::{ACCOUNT}:root"
     if kind == ROOT:
-        return world.root, root
+        return world.root_keys, root
     if kind == ROOT_GST:
-        creds = world.root.client("sts").get_session_token(DurationSeconds=3600)
-        return lab.session(creds["Credentials"]), root
+        creds = world.root_sts.get_session_token(DurationSeconds=3600)
+        return _keys(creds["Credentials"]), root
     raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
 
 
@@ -161,17 +196,19 @@ _SOFIA_STS = {
 }
 
 
-def _world(mode: str) -> _World:
+@lru_cache(maxsize=1)
+def _world() -> _World:
     """Account A with Sofia (access keys, MFA, may assume EC2Operator and federate) and two
-    roles: EC2Operator trusts Sofia, Auditor trusts EC2Operator."""
-    lab = Lab(role_session_mfa=mode)  # type: ignore[arg-type]
+    roles: EC2Operator trusts Sofia, Auditor trusts EC2Operator. Built once; each table
+    starts from the snapshot taken right after."""
+    lab = Lab()
     root = lab.create_account(ACCOUNT, name="Account A")
     iam = root.client("iam")
     iam.create_user(UserName="Sofia")
     iam.put_user_policy(
         UserName="Sofia", PolicyName="MfaContextTable", PolicyDocument=json.dumps(_SOFIA_STS)
     )
-    sofia = lab.session(iam.create_access_key(UserName="Sofia")["AccessKey"])
+    sofia_keys = _keys(iam.create_access_key(UserName="Sofia")["AccessKey"])
     serial = enable_virtual_mfa(lab, iam, "Sofia")
     iam.create_role(
         RoleName=OPERATOR_ROLE,
@@ -184,17 +221,30 @@ def _world(mode: str) -> _World:
         RoleName=AUDITOR_ROLE,
         AssumeRolePolicyDocument=_trust(f"arn:aws:iam::{ACCOUNT}:role/{OPERATOR_ROLE}"),
     )
-    return _World(lab, root, sofia, sofia.client("sts"), serial)
+    root_keys = root.get_credentials().get_frozen_credentials()
+    world = _World(lab, root, root_keys, sofia_keys, None, None, serial, lab.snapshot())
+    world.sts = _sts(world, sofia_keys)
+    world.root_sts = _sts(world, root_keys)
+    return world
+
+
+_BUILDING = threading.Lock()
 
 
 @lru_cache(maxsize=len(MODES))
 def _table(mode: str) -> tuple[Credentials, ...]:
-    world = _world(mode)
-    rows = []
-    for kind in KINDS:
-        session, principal = _issue(world, kind)
-        rows.append(Credentials(kind, principal, dict(world.lab.request_context(session))))
-    return tuple(rows)
+    """The table in a lab whose ``role_session_mfa`` is ``mode``: the world as built, then
+    every kind issued in order (each table replays the same timeline)."""
+    with _BUILDING:
+        world = _world()
+        lab = world.lab
+        lab.restore(world.start)
+        lab.role_session_mfa = mode  # type: ignore[assignment]  # read at each AssumeRole
+        rows = []
+        for kind in KINDS:
+            keys, principal = _issue(world, kind)
+            rows.append(Credentials(kind, principal, _context(lab, keys)))
+        return tuple(rows)
 
 
 def credential_table(mode: str = "mfa_page") -> dict[str, Credentials]:
