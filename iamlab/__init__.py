@@ -1,7 +1,9 @@
 """iamlab: an offline teaching lab for AWS IAM.
 
 ``evaluate`` decides one request from policies; ``Lab`` is an emulated AWS
-driven with real boto3 clients.  See DESIGN.md for the public contract.
+driven with real boto3 clients.  Both are the public contract, described in
+``docs/architecture.md`` ("The public contract"); the AWS rules they follow are
+in ``docs/aws-behaviour.md``.
 """
 
 from __future__ import annotations
