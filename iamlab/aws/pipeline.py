@@ -34,7 +34,7 @@ from .authn import authenticate, check_scope
 from .errors import LabError
 from .output_shape import check_output
 from .parameters import check_supported
-from .services import Call, handler_for, supported
+from .services import Call, handler_for, services, supported
 from .validation import validate_input
 
 if TYPE_CHECKING:
@@ -107,13 +107,7 @@ def _dispatch(
             caller = authenticate(lab, service, credentials, signed, operation)
             handler = handler_for(service, operation)
             if handler is None:
-                ops = supported(service)
-                listed = ", ".join(ops) if ops else "none"
-                raise LabError(
-                    "NotImplementedInLab",
-                    f"iamlab does not emulate {service}:{operation} (supported: {listed})",
-                    501,
-                )
+                raise LabError("NotImplementedInLab", _not_emulated(service, operation), 501)
             check_scope(caller, service, operation)
             validate_input(model, params)
             check_supported(model, params)
@@ -164,3 +158,14 @@ def _restore_counters(lab: Lab, counters: dict[str, int]) -> None:
     """Ids handed out by an undone call are handed out again (the request id stays used)."""
     request = lab.ids.counters().get("request", 0)
     lab.ids.set_counters({**counters, "request": request})
+
+
+def _not_emulated(service: str, operation: str) -> str:
+    """The message for a call the lab has no handler for, naming what it does emulate."""
+    ops = supported(service)
+    if ops:
+        return f"iamlab does not emulate {service}:{operation} (supported: {', '.join(ops)})"
+    return (
+        f"iamlab does not emulate the {service} service ({service}:{operation}); "
+        f"emulated services: {', '.join(services())}"
+    )

@@ -39,6 +39,7 @@ is ``docs/aws-behaviour.md``, "Policy evaluation".
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -919,22 +920,116 @@ def evaluate(
     action, resource or principal, and ``TypeError`` for a context that is not a
     mapping of keys to supported values.
     """
-    return decide_planned(
-        _prepare(
+    key = None
+    if (
+        resource_account is None
+        and permission_boundaries is None
+        and session_policies is None
+        and scps is None
+        and rcps is None
+    ):
+        key = _asked_key(action, resource, principal, context, identity_policies, resource_policy)
+        if key is not None:
+            found = _ASKED.get(key)
+            if found is not None:
+                req, (decision, hits, reason, by, missing) = found
+                return Decision(decision, req, hits, reason, by, list(missing))
+    req = _prepare(
+        action,
+        resource,
+        principal,
+        context,
+        identity_policies,
+        resource_policy,
+        resource_account,
+        permission_boundaries,
+        session_policies,
+        scps,
+        rcps,
+        True,
+    )
+    d = decide_planned(req)
+    if key is not None:
+        if len(_ASKED) >= _ASKED_SIZE:
+            _ASKED.clear()
+        _ASKED[key] = (req, _outcome(d))
+    return d
+
+
+# -- requests asked again -------------------------------------------------------------
+#
+# A request asked again with the same content is answered from ``_ASKED`` without being
+# prepared again: the key holds the action, resource and principal ARN, the context and
+# every dict policy by an exact serialisation of their content (``marshal``, as in
+# ``iamlab.policy.document``: a dict changed after being passed gives another key),
+# policy texts by their text, and parsed policies by identity (they never change).
+# Only the common shape is kept: no resource account, boundaries, session policies,
+# SCPs or RCPs.  The new decision shares the earlier one's prepared request, whose
+# context has the same content, so it explains itself the same way.
+
+_ASKED: dict[tuple[Any, ...], tuple[Request, Outcome]] = {}
+_ASKED_SIZE = 1024
+# the kinds a parsed policy must already be to be used as given (see _parse_all, _parse_any)
+_AS_GIVEN = {"identity": ("identity",), "resource": ("resource", "trust")}
+
+
+class _Unkept(Exception):
+    """An input that ``_ASKED`` does not key (a request of it is prepared every time)."""
+
+
+def _content(doc: Any, kind: str) -> Any:
+    """What identifies a policy document's content: its ``marshal`` bytes for a dict, the
+    text for a str, the object for a parsed policy used as given."""
+    of = type(doc)
+    if of is dict:
+        return marshal.dumps(doc, 4)
+    if of is str:
+        return doc
+    if of is Policy and doc.kind in _AS_GIVEN[kind]:
+        return doc
+    raise _Unkept
+
+
+def _asked_key(
+    action: Any,
+    resource: Any,
+    principal: Any,
+    context: Any,
+    identity_policies: Any,
+    resource_policy: Any,
+) -> tuple[Any, ...] | None:
+    """The key of a request in ``_ASKED``, or None for one that is not kept."""
+    if type(action) is not str or type(resource) is not str:
+        return None
+    if principal is not None and type(principal) is not str:
+        return None
+    try:
+        if context is None:
+            ctx = None
+        elif type(context) is dict:
+            ctx = marshal.dumps(context, 4)
+        else:
+            return None
+        key = [
             action,
             resource,
             principal,
-            context,
-            identity_policies,
-            resource_policy,
-            resource_account,
-            permission_boundaries,
-            session_policies,
-            scps,
-            rcps,
-            True,
-        )
-    )
+            ctx,
+            None if resource_policy is None else _content(resource_policy, "resource"),
+        ]
+        if identity_policies is not None:
+            if type(identity_policies) is not list:
+                return None
+            for doc in identity_policies:
+                key.append(_content(doc, "identity"))
+    except (_Unkept, ValueError, TypeError, RecursionError):
+        return None  # not marshal's builtin types, or nested too deep
+    return tuple(key)
+
+
+def _outcome(d: Decision) -> Outcome:
+    """What a decision holds besides its request."""
+    return (d.decision, d._hits, d._reason, d.denied_by, tuple(d.missing_context_values))
 
 
 # -- requests that differ only in their context -------------------------------------
@@ -1054,13 +1149,7 @@ def decide_planned(req: Request) -> Decision:
         d = decide(req)
         if len(plan.outcomes) >= _OUTCOMES_SIZE:
             plan.outcomes.clear()
-        plan.outcomes[signature] = (
-            d.decision,
-            d._hits,
-            d._reason,
-            d.denied_by,
-            tuple(d.missing_context_values),
-        )
+        plan.outcomes[signature] = _outcome(d)
         return d
     decision, hits, reason, by, missing = outcome
     return Decision(decision, req, hits, reason, by, list(missing))

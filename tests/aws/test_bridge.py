@@ -108,7 +108,8 @@ def test_unimplemented_operation_is_named_never_pretended(a) -> None:
         a.client("sns").list_topics()
     assert (
         e.value.response["Error"]["Message"]
-        == "iamlab does not emulate sns:ListTopics (supported: none)"
+        == "iamlab does not emulate the sns service (sns:ListTopics); "
+        "emulated services: dynamodb, ec2, iam, s3, sts"
     )
 
 

@@ -125,7 +125,7 @@ from botocore.response import StreamingBody
 
 from ._call import Authorization, Call
 from ._catalog import SERVICES, spec
-from ._registry import handler_for, load_all, operation, supported
+from ._registry import handler_for, load_all, operation, services, supported
 
 __all__ = [
     "SERVICES",
@@ -136,6 +136,7 @@ __all__ = [
     "operation",
     "spec",
     "streaming_body",
+    "services",
     "supported",
 ]
 

@@ -57,3 +57,9 @@ def supported(service: str) -> list[str]:
     """Operation names the lab emulates for ``service``, sorted."""
     load_all()
     return sorted(op for svc, op in _HANDLERS if svc == service)
+
+
+def services() -> list[str]:
+    """Service names the lab emulates at least one operation of, sorted."""
+    load_all()
+    return sorted({svc for svc, _ in _HANDLERS})
