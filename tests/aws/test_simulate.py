@@ -1,4 +1,4 @@
-"""IAM's policy simulator: SimulateCustomPolicy and SimulatePrincipalPolicy (docs/aws-behaviour.md, IAM)."""
+"""The policy simulator: SimulateCustomPolicy, SimulatePrincipalPolicy (docs/aws-behaviour.md)."""
 
 from __future__ import annotations
 

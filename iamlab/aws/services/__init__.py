@@ -134,9 +134,9 @@ __all__ = [
     "handler_for",
     "load_all",
     "operation",
+    "services",
     "spec",
     "streaming_body",
-    "services",
     "supported",
 ]
 
