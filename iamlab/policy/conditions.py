@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -218,74 +219,66 @@ class Clause:
         self.operator = operator
         self.key = key
         self.key_lower = key.lower()
-        base = operator
-        self.set_operator: str | None = None
-        if ":" in base:
-            prefix, base = base.split(":", 1)
-            if prefix not in ("ForAllValues", "ForAnyValue"):
-                raise PolicyError(f"Invalid Condition type : {operator}", where)
-            self.set_operator = prefix
-        self.if_exists = base.endswith("IfExists") and base != "IfExists"
-        if self.if_exists:
-            base = base[: -len("IfExists")]
-        spec = OPERATORS.get(base)
-        if spec is None or (self.if_exists and base == "Null"):
-            raise PolicyError(_invalid_operator(operator), where)
-        self.value_type, self.comparison, self.negated = spec
-        if self.set_operator and self.value_type == "null":
-            raise PolicyError(_invalid_operator(operator), where)
-        items = raw if isinstance(raw, list) else [raw]
-        self.values = tuple(_policy_scalar(v, where) for v in items)
-        if self.value_type == "null":
-            for v in self.values:
+        spec = _SPECS.get(operator) or _operator_spec(operator, where)
+        set_operator, self.if_exists, vtype, comparison, self.negated = spec
+        self.set_operator = set_operator
+        self.value_type = vtype
+        self.comparison = comparison
+        if type(raw) is str:
+            values: tuple[str, ...] = (raw,)
+        else:
+            items = raw if isinstance(raw, list) else [raw]
+            values = tuple([_policy_scalar(v, where) for v in items])
+        self.values = values
+        if vtype == "null":
+            for v in values:
                 if v.lower() not in ("true", "false"):
                     raise PolicyError(
                         f"Null condition values must be true or false, not {v}", where
                     )
-        self._compile(versioned, where)
+        self._compile(versioned and vtype in _VARIABLE_TYPES, where)
 
-    def _compile(self, versioned: bool, where: str) -> None:
-        vtype = self.value_type
-        self.templates: tuple[Template, ...] = ()
-        self.literal_set: frozenset[str] | None = None
+    def _compile(self, variables: bool, where: str) -> None:
+        """Split the values into literals and templates (when ``variables`` may be used) and
+        precompute what :meth:`test` compares."""
+        vtype, comparison, set_operator = self.value_type, self.comparison, self.set_operator
         literals: list[str] = []
         templates: list[Template] = []
         for v in self.values:
-            tpl = compile_template(v, where) if versioned and vtype in _VARIABLE_TYPES else None
+            tpl = compile_template(v, where) if variables and "${" in v else None
             if tpl is not None:
                 templates.append(tpl)
             else:
                 literals.append(v)
-        self.templates = tuple(templates)
+        self.templates: tuple[Template, ...] = tuple(templates)
+        string_eq = vtype == "string" and comparison == "eq"
+        folded = (vtype == "string" and comparison == "eq_ci") or vtype == "bool"
         # fast path of test(): StringEquals / StringEqualsIgnoreCase / Bool without
         # variables or set operators; exact: compared as given, else in lower case
-        self.fast = (
-            ((vtype == "string" and self.comparison in ("eq", "eq_ci")) or vtype == "bool")
-            and not templates
-            and self.set_operator is None
-        )
-        self.exact = vtype == "string" and self.comparison == "eq"
+        self.fast = (string_eq or folded) and not templates and set_operator is None
+        self.exact = string_eq
         # fast path of test() for Numeric* and Date* without set operators: the order to
         # compare a request value (parsed) with the policy values that parse
         self.order: Callable[[Any, Any], bool] | None = (
-            _ORDER[self.comparison]
-            if vtype in ("numeric", "date") and self.set_operator is None
+            _ORDER[comparison]
+            if set_operator is None and (vtype == "numeric" or vtype == "date")
             else None
         )
-        if vtype == "string" and self.comparison == "eq":
+        self.literal_set: frozenset[str] | None = None
+        if string_eq:
             self.literal_set = frozenset(literals)
             self.parsed: tuple[Any, ...] = tuple(literals)
-        elif (vtype == "string" and self.comparison == "eq_ci") or vtype == "bool":
-            self.literal_set = frozenset(v.lower() for v in literals)
+        elif folded:
+            self.literal_set = frozenset(map(str.lower, literals))
             self.parsed = tuple(literals)
         elif vtype == "string":  # like
-            self.parsed = tuple(glob(v) for v in literals)
+            self.parsed = tuple(map(glob, literals))
         elif vtype == "arn":
-            self.parsed = tuple(arn_glob(v) for v in literals)
+            self.parsed = tuple(map(arn_glob, literals))
         elif vtype == "null":
-            self.parsed = tuple(v.lower() == "true" for v in literals)
+            self.parsed = tuple([v.lower() == "true" for v in literals])
         else:
-            self.parsed = tuple(_PARSERS[vtype](v) for v in literals)
+            self.parsed = tuple(map(_PARSERS[vtype], literals))
 
     # -- matching -----------------------------------------------------------
 
@@ -424,8 +417,48 @@ class Clause:
         return ClauseResult(self, met, values, note)
 
 
+# (set operator, ...IfExists, value type, comparison, negated) of an operator name
+Spec = tuple[str | None, bool, str, str, bool]
+
+
+def _operator_spec(operator: str, where: str) -> Spec:
+    """What an operator name means; PolicyError for one IAM does not know."""
+    base = operator
+    set_operator: str | None = None
+    if ":" in base:
+        prefix, base = base.split(":", 1)
+        if prefix not in ("ForAllValues", "ForAnyValue"):
+            raise PolicyError(f"Invalid Condition type : {operator}", where)
+        set_operator = prefix
+    if_exists = base.endswith("IfExists") and base != "IfExists"
+    if if_exists:
+        base = base[: -len("IfExists")]
+    spec = OPERATORS.get(base)
+    if spec is None or (if_exists and base == "Null"):
+        raise PolicyError(_invalid_operator(operator), where)
+    value_type, comparison, negated = spec
+    if set_operator and value_type == "null":
+        raise PolicyError(_invalid_operator(operator), where)
+    return set_operator, if_exists, value_type, comparison, negated
+
+
+def _valid_specs() -> dict[str, Spec]:
+    """Every valid operator name, with what it means."""
+    specs: dict[str, Spec] = {}
+    for base in OPERATORS:
+        for prefix in ("", "ForAllValues:", "ForAnyValue:"):
+            for suffix in ("", "IfExists"):
+                name = prefix + base + suffix
+                with contextlib.suppress(PolicyError):
+                    specs[name] = _operator_spec(name, "")
+    return specs
+
+
 def _invalid_operator(operator: str) -> str:
     return f"Syntax errors in policy. Invalid Condition type : {operator}"
+
+
+_SPECS = _valid_specs()
 
 
 def _show(values: tuple[str, ...]) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import marshal
 import re
+import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from .conditions import Clause, parse_condition
 from .context import RequestContext
 from .errors import PolicyError
-from .glob import arn_glob, glob
+from .glob import Glob, arn_glob, glob
 from .principals import BOUNDED_TYPES, DIRECT, Caller, PrincipalSpec, parse_principal
 from .variables import Template, compile_template
 
@@ -56,12 +57,14 @@ _STATEMENT_KEYS = {
 _WITH_PRINCIPAL = {"resource", "trust", "rcp"}
 # names that are labels in their own right (a KMS key policy is a resource-based policy)
 OWN_LABELS = frozenset({"key policy"})
-_IAM_SID = re.compile(r"[A-Za-z0-9]*", re.ASCII)
+_ALNUM = string.ascii_letters + string.digits
 # IAM accepts a vendor of letters, digits, "-" and "." (or "*"); the action name is not checked
-_VENDOR = re.compile(r"\*|[A-Za-z0-9.-]+", re.ASCII)
+_VENDOR_CHARS = _ALNUM + ".-"
 # an action name that can match a real action; any other name is accepted and matches nothing
-_ACTION_NAME = re.compile(r"[A-Za-z0-9*?_-]+", re.ASCII)
+_ACTION_NAME_CHARS = _ALNUM + "*?_-"
 _ALLOWED_CHARS = re.compile(r"[^\t\n\r\u0020-\u00ff]")
+# the characters IAM allows, as Latin-1 bytes (see _check_characters)
+_ALLOWED_BYTES = bytes([9, 10, 13, *range(0x20, 0x100)])
 PARTITIONS = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 )
@@ -87,6 +90,11 @@ RECHECK_RESOURCE = 1  # its Resource has policy variables: resolve them per requ
 RECHECK_BOUNDARY = 2  # a Deny whose NotPrincipal names the caller: applies if it has a boundary
 
 
+def _is_action_name(name: str) -> bool:
+    """Whether ``name`` is made of letters, digits, ``*``, ``?``, ``_`` and ``-`` only."""
+    return bool(name) and not name.strip(_ACTION_NAME_CHARS)
+
+
 class ActionSet:
     """The actions a statement lists: exact names in a set, wildcards as globs.
 
@@ -99,10 +107,21 @@ class ActionSet:
     def __init__(self, items: tuple[str, ...]) -> None:
         self.items = items
         self.any = "*" in items
-        live = [a for a in items if a == "*" or _ACTION_NAME.fullmatch(a.partition(":")[2])]
-        self.inert = tuple(a for a in items if a not in live)
-        self.exact = frozenset(a.lower() for a in live if "*" not in a and "?" not in a)
-        self.globs = tuple(glob(a, True) for a in live if ("*" in a or "?" in a) and a != "*")
+        inert: list[str] = []
+        exact: list[str] = []
+        globs: list[Glob] = []
+        for a in items:
+            if a == "*":
+                continue
+            if not _is_action_name(a.partition(":")[2]):
+                inert.append(a)
+            elif "*" in a or "?" in a:
+                globs.append(glob(a, True))
+            else:
+                exact.append(a.lower())
+        self.inert = tuple(inert)
+        self.exact = frozenset(exact)
+        self.globs = tuple(globs)
 
     def match(self, action_lower: str) -> bool:
         """Whether the (lower-cased) action is listed."""
@@ -124,7 +143,7 @@ class ResourceSet:
         patterns = []
         templates: list[Template] = []
         for item in items:
-            tpl = compile_template(item, where) if versioned else None
+            tpl = compile_template(item, where) if versioned and "${" in item else None
             if tpl is not None:
                 templates.append(tpl)
             elif "*" in item or "?" in item:
@@ -170,6 +189,41 @@ class Statement:
     not_resource: bool
     conditions: tuple[Clause, ...]
     source: dict[str, Any]
+
+    @classmethod
+    def _new(
+        cls,
+        index: int,
+        sid: str | None,
+        effect: str,
+        principal: PrincipalSpec | None,
+        not_principal: PrincipalSpec | None,
+        actions: ActionSet,
+        not_action: bool,
+        resources: ResourceSet | None,
+        not_resource: bool,
+        conditions: tuple[Clause, ...],
+        source: dict[str, Any],
+    ) -> Statement:
+        """``Statement(...)`` without the frozen dataclass's ``__init__``, which sets each
+        field through ``object.__setattr__`` (three times slower; parsing makes many)."""
+        st = object.__new__(cls)
+        st.__dict__.update(
+            {
+                "index": index,
+                "sid": sid,
+                "effect": effect,
+                "principal": principal,
+                "not_principal": not_principal,
+                "actions": actions,
+                "not_action": not_action,
+                "resources": resources,
+                "not_resource": not_resource,
+                "conditions": conditions,
+                "source": source,
+            }
+        )
+        return st
 
     @property
     def allow(self) -> bool:
@@ -309,6 +363,8 @@ class Policy:
 
 
 def _strings(value: Any, element: str, where: str) -> tuple[str, ...]:
+    if type(value) is str and value:  # the common case: one entry
+        return (value,)
     items = value if isinstance(value, list) else [value]
     if not items:
         raise PolicyError(f"{element} must not be an empty list", where)
@@ -322,18 +378,18 @@ def _check_action(action: str, where: str) -> None:
     """``*`` or ``vendor:name`` with one colon; IAM does not check the name part."""
     if action == "*":
         return
-    if ":" not in action:
+    vendor, colon, name = action.partition(":")
+    if not colon:
         raise PolicyError(
             "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", where
         )
-    if action.count(":") > 1:
+    if ":" in name:
         raise PolicyError("Actions/Condition can contain only one colon.", where)
-    vendor = action.partition(":")[0]
     if not vendor:
         raise PolicyError(
             "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", where
         )
-    if not _VENDOR.fullmatch(vendor):
+    if vendor != "*" and vendor.strip(_VENDOR_CHARS):
         raise PolicyError(f"Vendor {vendor} is not valid", where)
 
 
@@ -360,8 +416,9 @@ def _check_resource(resource: str, where: str) -> None:
         raise PolicyError("The policy failed legacy parsing", where)
     if len(fields) < 6:
         return  # accepted; an ARN of fewer than six parts matches nothing
-    region, account, path = fields[3], fields[4], ":".join(fields[5:])
+    region, account = fields[3], fields[4]
     if vendor == "iam":
+        path = ":".join(fields[5:])
         if region:
             raise PolicyError(f"IAM resource {resource} cannot contain region information.", where)
         if path != "*" and not path.startswith(IAM_RESOURCE_PATHS):
@@ -387,7 +444,7 @@ def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location:
     if sid is not None:
         if not isinstance(sid, str):
             raise PolicyError("Sid must be a string", f"{where}.Sid")
-        if kind not in ("resource", "rcp") and not _IAM_SID.fullmatch(sid):
+        if kind not in ("resource", "rcp") and sid and not (sid.isascii() and sid.isalnum()):
             raise PolicyError(
                 f'Statement IDs (SID) must be alpha-numeric; "{sid}" is not', f"{where}.Sid"
             )
@@ -424,9 +481,10 @@ def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location:
     if "Action" not in raw and "NotAction" not in raw:
         raise PolicyError("Policy statement must contain actions.", where)
     action_key = "Action" if "Action" in raw else "NotAction"
-    actions = _strings(raw[action_key], action_key, f"{where}.{action_key}")
+    action_where = f"{where}.{action_key}"
+    actions = _strings(raw[action_key], action_key, action_where)
     for action in actions:
-        _check_action(action, f"{where}.{action_key}")
+        _check_action(action, action_where)
 
     if "Resource" in raw and "NotResource" in raw:
         raise PolicyError("Statement cannot have both Resource and NotResource", where)
@@ -438,27 +496,28 @@ def _parse_statement(raw: Any, index: int, kind: str, versioned: bool, location:
     else:
         if resource_key not in raw:
             raise PolicyError("Policy statement must contain resources.", where)
-        items = _strings(raw[resource_key], resource_key, f"{where}.{resource_key}")
+        resource_where = f"{where}.{resource_key}"
+        items = _strings(raw[resource_key], resource_key, resource_where)
         for item in items:
-            _check_resource(item, f"{where}.{resource_key}")
-        resources = ResourceSet(items, versioned, f"{where}.{resource_key}")
+            _check_resource(item, resource_where)
+        resources = ResourceSet(items, versioned, resource_where)
 
     conditions: tuple[Clause, ...] = ()
     if "Condition" in raw:
         conditions = parse_condition(raw["Condition"], versioned, f"{where}.Condition")
 
-    return Statement(
-        index=index,
-        sid=sid,
-        effect=effect,
-        principal=principal,
-        not_principal=not_principal,
-        actions=ActionSet(actions),
-        not_action=action_key == "NotAction",
-        resources=resources,
-        not_resource=resource_key == "NotResource" and resources is not None,
-        conditions=conditions,
-        source=raw,
+    return Statement._new(
+        index,
+        sid,
+        effect,
+        principal,
+        not_principal,
+        ActionSet(actions),
+        action_key == "NotAction",
+        resources,
+        resource_key == "NotResource" and resources is not None,
+        conditions,
+        raw,
     )
 
 
@@ -470,10 +529,15 @@ def _refuse_constant(name: str) -> Any:
     raise _NotJson(name)
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def _loads(text: str) -> Any:
     """``json.loads``, refusing NaN and Infinity (Python's json accepts them; IAM does not)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        if text.startswith("\ufeff"):  # json.loads's own error for a byte order mark
+            return json.loads(text, parse_constant=_refuse_constant)
+        return _DECODER.decode(text)
     except _NotJson as exc:
         raise PolicyError(
             f"This policy contains invalid Json: {exc} is not a JSON number"
@@ -536,12 +600,15 @@ _BY_CONTENT: dict[tuple[bytes, str, str | None], Policy] = {}
 _BY_CONTENT_SIZE = 2048
 
 
-def _parse_dict(document: dict[str, Any], kind: str, name: str | None = None) -> Policy:
-    """A dict policy, cached by its exact content (see ``_BY_CONTENT``)."""
+def _parse_dict(
+    document: dict[str, Any], kind: str, name: str | None = None, content: bytes | None = None
+) -> Policy:
+    """A dict policy, cached by its exact content (see ``_BY_CONTENT``); ``content`` is
+    ``marshal.dumps(document, 4)`` when the caller has it already."""
     key = None
     if type(document) is dict:
         try:
-            key = (marshal.dumps(document, 4), kind, name)
+            key = (content or marshal.dumps(document, 4), kind, name)
         except (ValueError, TypeError, RecursionError):
             key = None
         else:
@@ -558,13 +625,23 @@ def _parse_dict(document: dict[str, Any], kind: str, name: str | None = None) ->
     return policy
 
 
-def _build(document: dict[str, Any], text: str, kind: str) -> Policy:
+def _check_characters(text: str) -> None:
+    """Raise unless every character is a tab, line feed, carriage return or U+0020-U+00FF."""
+    try:
+        if not text.encode("latin-1").translate(None, _ALLOWED_BYTES):
+            return
+    except UnicodeEncodeError:
+        pass
     bad = _ALLOWED_CHARS.search(text)
     if bad:
         raise PolicyError(
             f"Policy contains the character {bad.group()!r} (U+{ord(bad.group()):04X}); "
             "IAM allows only tab, line feed, carriage return and U+0020 to U+00FF"
         )
+
+
+def _build(document: dict[str, Any], text: str, kind: str) -> Policy:
+    _check_characters(text)
     for key in document:
         if key not in _TOP_KEYS:
             raise PolicyError(f"Syntax errors in policy: unknown top-level field {key}")
@@ -610,11 +687,14 @@ def parse_policy(document: Any, kind: str = "identity", name: str | None = None)
     return policy if name is None else policy.with_name(name)
 
 
-def _parse_any(document: Any, kind: str, name: str | None = None) -> Policy:
-    """:func:`parse_policy`, cached and shared; ``name`` names it only if it has no name."""
+def _parse_any(
+    document: Any, kind: str, name: str | None = None, content: bytes | None = None
+) -> Policy:
+    """:func:`parse_policy`, cached and shared; ``name`` names it only if it has no name.
+    ``content`` is the ``marshal`` bytes of a dict document, when the caller has them."""
     kind_of = type(document)
     if kind_of is dict:
-        return _parse_dict(document, kind, name)
+        return _parse_dict(document, kind, name, content)
     if kind_of is str:
         policy = _parse_text(document, kind)
     elif isinstance(document, Policy):

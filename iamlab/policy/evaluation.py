@@ -128,7 +128,10 @@ def _listed(items: Any, kind: str, what: str) -> list[Any]:
         ) from None
 
 
-def _parse_all(docs: Any, kind: str, label: str) -> list[Policy]:
+def _parse_all(
+    docs: Any, kind: str, label: str, contents: tuple[Any, ...] | None = None
+) -> list[Policy]:
+    """Each document parsed; ``contents`` may give the ``marshal`` bytes of the dicts."""
     if not docs:
         return []
     if type(docs) is not list:
@@ -140,7 +143,7 @@ def _parse_all(docs: Any, kind: str, label: str) -> list[Policy]:
             continue
         name = f"{label} #{i + 1}" if i or label.endswith("level") else label
         if type(doc) is dict:
-            policies.append(_parse_dict(doc, kind, name))
+            policies.append(_parse_dict(doc, kind, name, contents[i] if contents else None))
         else:
             policies.append(_parse_any(doc, kind, name))
     return policies
@@ -164,15 +167,22 @@ _CONTEXTS_SIZE = 1024
 _NO_ITEMS: tuple[tuple[str, str], ...] = ()
 
 
-def build_context(context: Mapping[str, ContextValue] | None, caller: Caller) -> RequestContext:
+def build_context(
+    context: Mapping[str, ContextValue] | None,
+    caller: Caller,
+    items: tuple[tuple[str, Any], ...] | None = None,
+) -> RequestContext:
     """The request context, completed with the keys the principal ARN implies.
 
     Keys the caller gave win over implied ones; a key given as None stays absent.
+    ``items`` may give ``tuple(context.items())`` for a dict context.
     """
     key: tuple[str, tuple[tuple[str, str], ...]] | None = None
     if context is None or type(context) is dict:
+        if items is None:
+            items = tuple(context.items()) if context else _NO_ITEMS
         try:
-            key = (caller.arn, tuple(context.items()) if context else _NO_ITEMS)
+            key = (caller.arn, items)
             found = _CONTEXTS.get(key)
         except TypeError:  # an unhashable value, such as a list: built below
             key = found = None
@@ -330,8 +340,11 @@ def _prepare(
     scps: Any,
     rcps: Any,
     check: bool,
+    contents: tuple[Any, ...] | None = None,
 ) -> Request:
-    """:func:`prepare`; with ``check`` the resource must be ``*`` or an ARN."""
+    """:func:`prepare`; with ``check`` the resource must be ``*`` or an ARN.  ``contents``
+    are the resource policy's and identity policies' parts of the request's key in
+    ``_ASKED``, whose ``marshal`` bytes of dicts are reused."""
     if type(action) is not str or type(resource) is not str or not action or not resource:
         if not isinstance(action, str) or not action:
             raise ValueError("action must be a string such as 's3:GetObject'")
@@ -345,12 +358,12 @@ def _prepare(
     caller = caller_from(principal) if type(principal) is str else _caller(principal)
     rp = None
     if resource_policy is not None:
+        content = contents[0] if contents and type(resource_policy) is dict else None
         if trust:
-            rp = _parse_any(resource_policy, "trust", "role trust policy")
+            rp = _parse_any(resource_policy, "trust", "role trust policy", content)
         else:
-            rp = _parse_any(
-                resource_policy, "resource", "key policy" if kms_key else "resource-based policy"
-            )
+            label = "key policy" if kms_key else "resource-based policy"
+            rp = _parse_any(resource_policy, "resource", label, content)
     if resource_account is None:
         resource_account = arn_account
     elif type(resource_account) is not str:
@@ -360,7 +373,9 @@ def _prepare(
         )
     # an ARN without an account (S3) counts as the caller's own only without a resource policy
     same = resource_account == caller.account if resource_account is not None else rp is None
-    identity = _parse_all(identity_policies, "identity", "identity-based policy")
+    identity = _parse_all(
+        identity_policies, "identity", "identity-based policy", contents[1:] if contents else None
+    )
     return Request(
         action,
         action_lower,
@@ -920,83 +935,78 @@ def evaluate(
     action, resource or principal, and ``TypeError`` for a context that is not a
     mapping of keys to supported values.
     """
-    key = None
     if (
         resource_account is None
         and permission_boundaries is None
         and session_policies is None
         and scps is None
         and rcps is None
+        and (context is None or type(context) is dict)
     ):
-        key = _asked_key(action, resource, principal, context, identity_policies, resource_policy)
+        key = _asked_key(action, resource, principal, identity_policies, resource_policy)
         if key is not None:
-            found = _ASKED.get(key)
-            if found is not None:
-                req, (decision, hits, reason, by, missing) = found
-                return Decision(decision, req, hits, reason, by, list(missing))
-    req = _prepare(
-        action,
-        resource,
-        principal,
-        context,
-        identity_policies,
-        resource_policy,
-        resource_account,
-        permission_boundaries,
-        session_policies,
-        scps,
-        rcps,
-        True,
+            asked = _ASKED.get(key)
+            if asked is not None:
+                return asked.answer(context)
+            return _ask(
+                key, action, resource, principal, context, identity_policies, resource_policy
+            )
+    return decide_planned(
+        _prepare(
+            action,
+            resource,
+            principal,
+            context,
+            identity_policies,
+            resource_policy,
+            resource_account,
+            permission_boundaries,
+            session_policies,
+            scps,
+            rcps,
+            True,
+        )
     )
-    d = decide_planned(req)
-    if key is not None:
-        if len(_ASKED) >= _ASKED_SIZE:
-            _ASKED.clear()
-        _ASKED[key] = (req, _outcome(d))
-    return d
 
 
 # -- requests asked again -------------------------------------------------------------
 #
-# A request asked again with the same content is answered from ``_ASKED`` without being
-# prepared again: the key holds the action, resource and principal ARN, the context and
-# every dict policy by an exact serialisation of their content (``marshal``, as in
-# ``iamlab.policy.document``: a dict changed after being passed gives another key),
-# policy texts by their text, and parsed policies by identity (they never change).
-# Only the common shape is kept: no resource account, boundaries, session policies,
-# SCPs or RCPs.  The new decision shares the earlier one's prepared request, whose
-# context has the same content, so it explains itself the same way.
+# A request of the common shape (no resource account, boundaries, session policies, SCPs
+# or RCPs; a dict or no context) asked again is not prepared again.  ``_ASKED`` keeps it
+# less its context, keyed by the action, resource and principal ARN, every dict policy by
+# an exact serialisation of its content (``marshal``, as in ``iamlab.policy.document``: a
+# dict changed after being passed gives another key), policy texts by their text, and
+# parsed policies by identity (they never change).  Each entry keeps the decisions of the
+# contexts it was asked with, keyed by the context's (key, value) pairs; only contexts of
+# str keys and str or None values are kept, whose equal pairs are alike (True == 1, but
+# neither is kept).  A decision shares the prepared request of the earlier one with the
+# same context, so it explains itself the same way.
 
-_ASKED: dict[tuple[Any, ...], tuple[Request, Outcome]] = {}
+_ASKED: dict[tuple[Any, ...], _Asked] = {}
 _ASKED_SIZE = 1024
+_CONTEXTS_KEPT = 64  # contexts kept per entry of _ASKED
 # the kinds a parsed policy must already be to be used as given (see _parse_all, _parse_any)
-_AS_GIVEN = {"identity": ("identity",), "resource": ("resource", "trust")}
+_RESOURCE_KINDS = ("resource", "trust")
+_IDENTITY_KINDS = ("identity",)
 
 
 class _Unkept(Exception):
-    """An input that ``_ASKED`` does not key (a request of it is prepared every time)."""
+    """A document that ``_ASKED`` does not key (a request of it is prepared every time)."""
 
 
-def _content(doc: Any, kind: str) -> Any:
+def _content(doc: Any, kinds: tuple[str, ...] = _IDENTITY_KINDS) -> Any:
     """What identifies a policy document's content: its ``marshal`` bytes for a dict, the
-    text for a str, the object for a parsed policy used as given."""
+    text for a str, the object for a parsed policy of one of ``kinds`` (used as given)."""
     of = type(doc)
     if of is dict:
         return marshal.dumps(doc, 4)
-    if of is str:
-        return doc
-    if of is Policy and doc.kind in _AS_GIVEN[kind]:
+    if of is str or (of is Policy and doc.kind in kinds):
         return doc
     raise _Unkept
 
 
 def _asked_key(
-    action: Any,
-    resource: Any,
-    principal: Any,
-    context: Any,
-    identity_policies: Any,
-    resource_policy: Any,
+    action: Any, resource: Any, principal: Any, identity_policies: Any, resource_policy: Any
 ) -> tuple[Any, ...] | None:
     """The key of a request in ``_ASKED``, or None for one that is not kept."""
     if type(action) is not str or type(resource) is not str:
@@ -1004,27 +1014,115 @@ def _asked_key(
     if principal is not None and type(principal) is not str:
         return None
     try:
-        if context is None:
-            ctx = None
-        elif type(context) is dict:
-            ctx = marshal.dumps(context, 4)
-        else:
-            return None
-        key = [
-            action,
-            resource,
-            principal,
-            ctx,
-            None if resource_policy is None else _content(resource_policy, "resource"),
-        ]
-        if identity_policies is not None:
-            if type(identity_policies) is not list:
-                return None
-            for doc in identity_policies:
-                key.append(_content(doc, "identity"))
+        # a parsed policy of the kind it is used as is its own key: checked inline
+        rp = resource_policy
+        if rp is not None and (type(rp) is not Policy or rp.kind not in _RESOURCE_KINDS):
+            rp = _content(rp, _RESOURCE_KINDS)
+        if identity_policies is None:
+            return (action, resource, principal, rp)
+        if type(identity_policies) is list:
+            if len(identity_policies) == 1:  # the common case, without a list of keys
+                doc = identity_policies[0]
+                if type(doc) is not Policy or doc.kind != "identity":
+                    doc = _content(doc)
+                return (action, resource, principal, rp, doc)
+            docs = [_content(doc) for doc in identity_policies]
+            return (action, resource, principal, rp, *docs)
     except (_Unkept, ValueError, TypeError, RecursionError):
-        return None  # not marshal's builtin types, or nested too deep
-    return tuple(key)
+        pass  # not marshal's builtin types, or nested too deep
+    return None
+
+
+def _ask(
+    key: tuple[Any, ...],
+    action: str,
+    resource: str,
+    principal: Any,
+    context: dict[str, Any] | None,
+    identity_policies: Any,
+    resource_policy: Any,
+) -> Decision:
+    """:func:`evaluate` of a request of the common shape asked for the first time (or no
+    longer in ``_ASKED``)."""
+    contents = key[3:]  # the marshal bytes of dict policies, reused to parse them
+    req = _prepare(
+        action,
+        resource,
+        principal,
+        context,
+        identity_policies,
+        resource_policy,
+        None,
+        None,
+        None,
+        None,
+        None,
+        True,
+        contents,
+    )
+    asked = _Asked(req)
+    if len(_ASKED) >= _ASKED_SIZE:
+        _ASKED.clear()
+    _ASKED[key] = asked
+    return asked.decide(req, tuple(context.items()) if context else _NO_ITEMS)
+
+
+class _Asked:
+    """A request less its context, prepared once, and the decisions of the contexts it was
+    asked with: context (key, value) pairs -> (prepared request, outcome)."""
+
+    __slots__ = ("by_context", "plan", "request")
+
+    def __init__(self, req: Request) -> None:
+        self.request = req
+        self.plan = _plan_of(req)
+        self.by_context: dict[tuple[tuple[str, Any], ...], tuple[Request, Outcome]] = {}
+
+    def answer(self, context: dict[str, Any] | None) -> Decision:
+        """The decision with ``context``."""
+        items = tuple(context.items()) if context else _NO_ITEMS
+        try:
+            found = self.by_context.get(items)
+        except TypeError:  # an unhashable value, such as a list
+            found = None
+        if found is not None:
+            req, (decision, hits, reason, by, missing) = found
+            return Decision(decision, req, hits, reason, by, list(missing))
+        req = _with_context(self.request, build_context(context, self.request.caller, items))
+        return self.decide(req, items)
+
+    def decide(self, req: Request, items: tuple[tuple[str, Any], ...]) -> Decision:
+        """Decide ``req`` (this request with the context given as ``items``); keep it."""
+        d, outcome = _decide_by(self.plan, req)
+        for name, value in items:
+            if type(name) is not str or (type(value) is not str and value is not None):
+                return d
+        if len(self.by_context) >= _CONTEXTS_KEPT:
+            self.by_context.clear()
+        self.by_context[items] = (req, outcome)
+        return d
+
+
+def _with_context(req: Request, context: RequestContext) -> Request:
+    """``req`` with another context."""
+    return Request(
+        req.action,
+        req.action_lower,
+        req.resource,
+        req.caller,
+        context,
+        req.resource_account,
+        req.same_account,
+        req.identity,
+        req.resource_policy,
+        req.boundaries,
+        req.sessions,
+        req.scps,
+        req.rcps,
+        req.needs_resource_allow,
+        req.kms_key,
+        req.managed_alias,
+    )
 
 
 def _outcome(d: Decision) -> Outcome:
@@ -1113,9 +1211,8 @@ def _plan_key(req: Request) -> tuple[Any, ...]:
     )
 
 
-def decide_planned(req: Request) -> Decision:
-    """:func:`decide`, reusing the outcome of an earlier request with the same plan whose
-    context gave the same answers (see above)."""
+def _plan_of(req: Request) -> _Plan:
+    """The plan of ``req``, made once per request less its context."""
     if req.boundaries or req.sessions is not None or req.scps or req.rcps:
         key = _plan_key(req)
     else:  # the common case, inline
@@ -1134,6 +1231,12 @@ def decide_planned(req: Request) -> Decision:
         if len(_PLANS) >= _PLANS_SIZE:
             _PLANS.clear()
         plan = _PLANS[key] = _Plan(req)
+    return plan
+
+
+def _decide_by(plan: _Plan, req: Request) -> tuple[Decision, Outcome]:
+    """The decision of ``req`` and its outcome, reusing the outcome of ``plan`` for the
+    same answers of the context."""
     ctx = req.context
     values = ctx._values
     answers: list[Any] = []
@@ -1149,7 +1252,13 @@ def decide_planned(req: Request) -> Decision:
         d = decide(req)
         if len(plan.outcomes) >= _OUTCOMES_SIZE:
             plan.outcomes.clear()
-        plan.outcomes[signature] = _outcome(d)
-        return d
+        outcome = plan.outcomes[signature] = _outcome(d)
+        return d, outcome
     decision, hits, reason, by, missing = outcome
-    return Decision(decision, req, hits, reason, by, list(missing))
+    return Decision(decision, req, hits, reason, by, list(missing)), outcome
+
+
+def decide_planned(req: Request) -> Decision:
+    """:func:`decide`, reusing the outcome of an earlier request with the same plan whose
+    context gave the same answers (see above)."""
+    return _decide_by(_plan_of(req), req)[0]
