@@ -187,7 +187,17 @@ def _open(browser: Any, base: str, notebook: str) -> Any:
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=KERNEL_WAIT)
     page.wait_for_selector(f"{INDICATOR}[data-status='idle']", timeout=KERNEL_WAIT)
+    _accept_kernel_dialog(page)
     return page
+
+
+def _accept_kernel_dialog(page: Any) -> None:
+    """Under load JupyterLab may ask which kernel to start although the notebook names one:
+    accept its choice (the notebook's own kernel) so no dialog blocks a click."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count():
+        dialog.locator("button", has_text="Select").first.click()
+        dialog.wait_for(state="detached")
 
 
 def _shot(page: Any, name: str) -> None:
@@ -314,15 +324,17 @@ def _run_all(page: Any) -> None:
         page.locator(".jp-InputPrompt", has_text="[1]")
     )
     for _ in range(3):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        item = page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first
-        item.wait_for(state="visible")
-        item.click()
+        _accept_kernel_dialog(page)
         try:
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            item = page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first
+            item.wait_for(state="visible")
+            item.click()
             started.first.wait_for(state="attached", timeout=10_000)
             return
         except sync_api.TimeoutError:
-            page.keyboard.press("Escape")
+            if not page.locator(".jp-Dialog").count():
+                page.keyboard.press("Escape")  # close a menu left open
     raise AssertionError("Run All Cells did not start the notebook")
 
 
